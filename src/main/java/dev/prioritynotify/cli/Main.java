@@ -1,0 +1,51 @@
+package dev.prioritynotify.cli;
+
+import dev.prioritynotify.app.App;
+import dev.prioritynotify.app.LogSetup;
+import dev.prioritynotify.config.Config;
+import dev.prioritynotify.config.ConfigException;
+import dev.prioritynotify.config.Settings;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+@Command(name = "priority-notify", mixinStandardHelpOptions = true, version = "priority-notify 0.1.0",
+        description = "Self-hosted notification hub. Without a command, runs the server.",
+        subcommands = {ServeCommand.class, MigrateCommand.class, UserCommand.class, TokenCommand.class, PublishCommand.class})
+public final class Main implements Callable<Integer> {
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.getenv()));
+    }
+
+    static int run(String[] args, Map<String, String> env) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
+                commandLine.getErr().println("error: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        return new ServeCommand().call();
+    }
+
+    /** Loads and validates the configuration once; a bad value ends the process with one line naming it. */
+    static Config config() {
+        Config config = Config.from(Settings.load(System.getenv(), Path.of("")));
+        LogSetup.apply(config.logging());
+        return config;
+    }
+
+    static App.Services services() {
+        return App.services(config(), InstantSource.system());
+    }
+}

@@ -1,0 +1,57 @@
+package dev.prioritynotify.cli;
+
+import dev.prioritynotify.app.App;
+import dev.prioritynotify.user.User;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "user", description = "Manage local users.", subcommands = {UserCommand.Create.class, UserCommand.ListUsers.class})
+final class UserCommand {
+
+    @Command(name = "create", description = "Create a local user.")
+    static final class Create implements Callable<Integer> {
+        @Parameters(index = "0", description = "user name") String name;
+        @Option(names = "--admin", description = "make the user an administrator") boolean admin;
+        @Option(names = "--password-stdin", description = "read the password from the first line of standard input") boolean passwordStdin;
+
+        @Override
+        public Integer call() throws IOException {
+            Optional<char[]> password = Optional.empty();
+            if (passwordStdin) {
+                String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+                if (line == null || line.isEmpty()) {
+                    throw new IllegalArgumentException("--password-stdin: no password on standard input");
+                }
+                password = Optional.of(line.toCharArray());
+            }
+            App.Services s = Main.services();
+            try (var db = s.db()) {
+                User user = s.accounts().create(name, admin, password);
+                System.out.println(user.id());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "list", description = "List users.")
+    static final class ListUsers implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            App.Services s = Main.services();
+            try (var db = s.db()) {
+                System.out.printf("%-36s  %-24s  %-5s  %s%n", "ID", "NAME", "ADMIN", "SUBJECT");
+                for (User u : s.users().list()) {
+                    System.out.printf("%-36s  %-24s  %-5s  %s%n", u.id(), u.name(), u.admin() ? "yes" : "no", u.sub());
+                }
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package dev.prioritynotify.notification;
+
+import java.time.Instant;
+import java.util.Optional;
+
+public record NotificationFilter(Optional<Instant> since, Optional<Status> status, Optional<Priority> priority,
+                                 Optional<String> source, int limit, int offset) {
+    public static final int DEFAULT_LIMIT = 50;
+    public static final int MAX_LIMIT = 200;
+
+    public static NotificationFilter all(int limit) {
+        return new NotificationFilter(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), limit, 0);
+    }
+}

@@ -1,0 +1,116 @@
+package dev.prioritynotify.notification;
+
+import dev.prioritynotify.store.Database;
+import dev.prioritynotify.store.Dialect;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.StatementContext;
+
+final class NotificationRepository {
+    private static final String COLUMNS =
+            "id, user_id, title, message, priority, status, source, url, tag, metadata, created_at, read_at";
+    private static final String INSERT_NOTIFICATION = """
+            INSERT INTO notifications (id, user_id, title, message, priority, status, source, url, tag, metadata, created_at)
+            VALUES (:id, :userId, :title, :message, :priority, :status, :source, :url, :tag, :metadata, :createdAt)""";
+    private static final String SELECT_BY_ID = "SELECT " + COLUMNS + " FROM notifications WHERE id = :id AND user_id = :userId";
+    private static final String UPDATE_STATUS = "UPDATE notifications SET status = :status, read_at = :readAt WHERE id = :id AND user_id = :userId";
+    private static final String DELETE_NOTIFICATION = "DELETE FROM notifications WHERE id = :id AND user_id = :userId";
+    private static final String DELETE_OLDER_THAN = "DELETE FROM notifications WHERE created_at < :cutoff";
+    private static final String ARCHIVE_OLDER_THAN =
+            "UPDATE notifications SET status = 'archived' WHERE created_at < :cutoff AND status <> 'archived'";
+
+    private final Database db;
+
+    NotificationRepository(Database db) {
+        this.db = db;
+    }
+
+    void insert(Handle h, Notification n) {
+        h.createUpdate(INSERT_NOTIFICATION)
+                .bind("id", n.id())
+                .bind("userId", n.userId())
+                .bind("title", n.title())
+                .bind("message", n.message())
+                .bind("priority", n.priority().wire())
+                .bind("status", n.status().wire())
+                .bind("source", n.source())
+                .bind("url", n.url())
+                .bind("tag", n.tag())
+                .bind("metadata", n.metadata())
+                .bind("createdAt", n.createdAt())
+                .execute();
+    }
+
+    Optional<Notification> find(Handle h, UUID userId, UUID id) {
+        return h.createQuery(SELECT_BY_ID).bind("id", id).bind("userId", userId).map(this::map).findOne();
+    }
+
+    Optional<Notification> find(UUID userId, UUID id) {
+        return db.jdbi().withHandle(h -> find(h, userId, id));
+    }
+
+    void updateStatus(Handle h, Notification n) {
+        h.createUpdate(UPDATE_STATUS)
+                .bind("status", n.status().wire())
+                .bind("readAt", n.readAt())
+                .bind("id", n.id())
+                .bind("userId", n.userId())
+                .execute();
+    }
+
+    void delete(Handle h, Notification n) {
+        h.createUpdate(DELETE_NOTIFICATION).bind("id", n.id()).bind("userId", n.userId()).execute();
+    }
+
+    Page<Notification> list(UUID userId, NotificationFilter f) {
+        StringBuilder where = new StringBuilder(" WHERE user_id = :userId");
+        f.since().ifPresent(x -> where.append(" AND created_at > :since"));
+        f.status().ifPresent(x -> where.append(" AND status = :status"));
+        f.priority().ifPresent(x -> where.append(" AND priority = :priority"));
+        f.source().ifPresent(x -> where.append(" AND source = :source"));
+        return db.jdbi().withHandle(h -> {
+            Query count = bindFilter(h.createQuery("SELECT COUNT(*) FROM notifications" + where), userId, f);
+            long total = count.mapTo(Long.class).one();
+            List<Notification> items = total == 0 ? new ArrayList<>() : bindFilter(h.createQuery(
+                    "SELECT " + COLUMNS + " FROM notifications" + where
+                            + " ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset"), userId, f)
+                    .bind("limit", f.limit())
+                    .bind("offset", f.offset())
+                    .map(this::map)
+                    .list();
+            return new Page<>(items, total, f.limit(), f.offset());
+        });
+    }
+
+    int deleteOlderThan(Instant cutoff) {
+        return db.inTransaction(h -> h.createUpdate(DELETE_OLDER_THAN).bind("cutoff", cutoff).execute());
+    }
+
+    int archiveOlderThan(Instant cutoff) {
+        return db.inTransaction(h -> h.createUpdate(ARCHIVE_OLDER_THAN).bind("cutoff", cutoff).execute());
+    }
+
+    private static Query bindFilter(Query q, UUID userId, NotificationFilter f) {
+        q.bind("userId", userId);
+        f.since().ifPresent(v -> q.bind("since", v));
+        f.status().ifPresent(v -> q.bind("status", v.wire()));
+        f.priority().ifPresent(v -> q.bind("priority", v.wire()));
+        f.source().ifPresent(v -> q.bind("source", v));
+        return q;
+    }
+
+    private Notification map(ResultSet rs, StatementContext ctx) throws SQLException {
+        Dialect d = db.dialect();
+        return new Notification(d.uuid(rs, "id"), d.uuid(rs, "user_id"), rs.getString("title"), rs.getString("message"),
+                Priority.parse(rs.getString("priority")), Status.parse(rs.getString("status")), rs.getString("source"),
+                rs.getString("url"), rs.getString("tag"), rs.getString("metadata"),
+                d.instant(rs, "created_at"), d.instant(rs, "read_at"));
+    }
+}

@@ -1,0 +1,114 @@
+package dev.prioritynotify.notification;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.prioritynotify.auth.Authenticator;
+import dev.prioritynotify.auth.Caller;
+import dev.prioritynotify.http.ApiError;
+import dev.prioritynotify.http.Input;
+import dev.prioritynotify.token.Scope;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.UUID;
+
+/** {@code /api/notifications/...}: create, list, get, change status, delete. */
+public final class NotificationRoutes {
+    static final int MAX_TITLE = 256;
+    static final int MAX_MESSAGE_BYTES = 64 * 1024;
+    static final int MAX_SOURCE = 64;
+    static final int MAX_TAG = 64;
+    static final int MAX_URL = 2048;
+    static final int MAX_METADATA_BYTES = 16 * 1024;
+
+    private final NotificationService service;
+    private final Authenticator auth;
+    private final Input input;
+
+    public NotificationRoutes(NotificationService service, Authenticator auth, Input input) {
+        this.service = service;
+        this.auth = auth;
+        this.input = input;
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.post("/api/notifications", this::create);
+        routes.get("/api/notifications", this::list);
+        routes.get("/api/notifications/{id}", this::get);
+        routes.patch("/api/notifications/{id}", this::patch);
+        routes.delete("/api/notifications/{id}", this::delete);
+    }
+
+    private void create(Context ctx) {
+        Caller caller = auth.require(ctx, Scope.PUBLISH);
+        NewNotification n = parseNew(ctx);
+        ctx.status(201).json(NotificationView.of(service.create(caller.userId(), n)));
+    }
+
+    NewNotification parseNew(Context ctx) {
+        ObjectNode body = input.object(ctx);
+        String title = Input.requiredString(body, "title", MAX_TITLE);
+        if (title.isBlank()) {
+            throw ApiError.invalid("title", "must not be blank");
+        }
+        Optional<String> message = Input.optionalString(body, "message", Integer.MAX_VALUE);
+        if (message.isPresent() && message.get().getBytes(StandardCharsets.UTF_8).length > MAX_MESSAGE_BYTES) {
+            throw ApiError.invalid("message", "must be at most 64 KiB");
+        }
+        Priority priority = Input.optionalEnum(body, "priority", Priority::parse, Priority.ALLOWED).orElse(Priority.MEDIUM);
+        Optional<String> url = Input.optionalString(body, "url", MAX_URL);
+        url.ifPresent(NotificationRoutes::checkUrl);
+        return new NewNotification(title, message, priority,
+                Input.optionalString(body, "source", MAX_SOURCE),
+                url,
+                Input.optionalString(body, "tag", MAX_TAG),
+                input.optionalObject(body, "metadata", MAX_METADATA_BYTES));
+    }
+
+    /** The click target ends up in links and service workers: only web URLs and site paths, never {@code javascript:}. */
+    private static void checkUrl(String url) {
+        boolean sitePath = url.startsWith("/") && !url.startsWith("//");
+        if (!sitePath && !url.startsWith("https://") && !url.startsWith("http://")) {
+            throw ApiError.invalid("url", "must be an http(s) URL or a path starting with /");
+        }
+    }
+
+    private void list(Context ctx) {
+        Caller caller = auth.require(ctx, Scope.READ);
+        NotificationFilter filter = new NotificationFilter(
+                Input.queryInstant(ctx, "since"),
+                Input.queryEnum(ctx, "status", Status::parse, Status.ALLOWED),
+                Input.queryEnum(ctx, "priority", Priority::parse, Priority.ALLOWED),
+                Input.queryString(ctx, "source", MAX_SOURCE),
+                Input.queryInt(ctx, "limit", NotificationFilter.DEFAULT_LIMIT, 1, NotificationFilter.MAX_LIMIT),
+                Input.queryInt(ctx, "offset", 0, 0, Integer.MAX_VALUE));
+        Page<Notification> page = service.list(caller.userId(), filter);
+        ctx.json(new Page<>(page.items().stream().map(NotificationView::of).toList(), page.total(), page.limit(), page.offset()));
+    }
+
+    private void get(Context ctx) {
+        Caller caller = auth.require(ctx, Scope.READ);
+        UUID id = Input.pathUuid(ctx, "id");
+        ctx.json(NotificationView.of(service.find(caller.userId(), id).orElseThrow(() -> ApiError.notFound("notification"))));
+    }
+
+    private void patch(Context ctx) {
+        Caller caller = auth.require(ctx, Scope.READ);
+        UUID id = Input.pathUuid(ctx, "id");
+        ObjectNode body = input.object(ctx);
+        Status status = Input.optionalEnum(body, "status", Status::parse, Status.ALLOWED)
+                .orElseThrow(() -> ApiError.invalid("status", "is required"));
+        Notification updated = service.updateStatus(caller.userId(), id, status)
+                .orElseThrow(() -> ApiError.notFound("notification"));
+        ctx.json(NotificationView.of(updated));
+    }
+
+    private void delete(Context ctx) {
+        Caller caller = auth.require(ctx, Scope.READ);
+        UUID id = Input.pathUuid(ctx, "id");
+        if (!service.delete(caller.userId(), id)) {
+            throw ApiError.notFound("notification");
+        }
+        ctx.status(204);
+    }
+}

@@ -1,0 +1,129 @@
+package dev.prioritynotify.notification;
+
+import dev.prioritynotify.store.Database;
+import dev.prioritynotify.store.Ids;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates, changes and deletes notifications. Each change and everything its listeners record
+ * commit in one transaction; listeners' after-commit actions run only once it has committed.
+ */
+public final class NotificationService {
+    private static final Logger log = LoggerFactory.getLogger(NotificationService.class);
+
+    private final Database db;
+    private final NotificationRepository notifications;
+    private final Ids ids;
+    private final InstantSource clock;
+    private final List<NotificationListener> listeners = new CopyOnWriteArrayList<>();
+
+    public NotificationService(Database db, Ids ids, InstantSource clock) {
+        this.db = db;
+        this.notifications = new NotificationRepository(db);
+        this.ids = ids;
+        this.clock = clock;
+    }
+
+    /** Called while the application is wired, before it serves requests. */
+    public void addListener(NotificationListener listener) {
+        listeners.add(listener);
+    }
+
+    public Notification create(UUID userId, NewNotification n) {
+        // Millisecond precision: both databases keep at least that, so what we answer equals what we store.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        Notification created = new Notification(ids.next(), userId, n.title(), n.message().orElse(null), n.priority(),
+                Status.UNREAD, n.source().orElse(null), n.url().orElse(null), n.tag().orElse(null),
+                n.metadata().orElse(null), now, null);
+        change(h -> {
+            notifications.insert(h, created);
+            return new NotificationChange.Created(created);
+        });
+        return created;
+    }
+
+    public Page<Notification> list(UUID userId, NotificationFilter filter) {
+        return notifications.list(userId, filter);
+    }
+
+    public Optional<Notification> find(UUID userId, UUID id) {
+        return notifications.find(userId, id);
+    }
+
+    /** @return the notification as it is now, or empty when the user has no such notification */
+    public Optional<Notification> updateStatus(UUID userId, UUID id, Status status) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        List<Notification> result = new ArrayList<>(1);
+        change(h -> {
+            Optional<Notification> current = notifications.find(h, userId, id);
+            if (current.isEmpty()) {
+                return null;
+            }
+            Notification before = current.get();
+            Notification after = before.withStatus(status, now);
+            result.add(after);
+            if (after.equals(before)) {
+                return null; // nothing changed: nothing to record or announce
+            }
+            notifications.updateStatus(h, after);
+            return new NotificationChange.StatusChanged(after, before.status());
+        });
+        return result.stream().findFirst();
+    }
+
+    public boolean delete(UUID userId, UUID id) {
+        List<Notification> deleted = new ArrayList<>(1);
+        change(h -> {
+            Optional<Notification> current = notifications.find(h, userId, id);
+            if (current.isEmpty()) {
+                return null;
+            }
+            notifications.delete(h, current.get());
+            deleted.add(current.get());
+            return new NotificationChange.Deleted(current.get());
+        });
+        return !deleted.isEmpty();
+    }
+
+    /** Retention: the number of notifications deleted (or archived) that were created before {@code cutoff}. */
+    public int expireOlderThan(Instant cutoff, boolean archive) {
+        return archive ? notifications.archiveOlderThan(cutoff) : notifications.deleteOlderThan(cutoff);
+    }
+
+    private interface Change {
+        /** @return the change made, or null when there was none */
+        NotificationChange apply(Handle h);
+    }
+
+    private void change(Change work) {
+        List<Runnable> afterCommit = db.inTransaction(h -> {
+            NotificationChange change = work.apply(h);
+            if (change == null) {
+                return List.<Runnable>of();
+            }
+            List<Runnable> actions = new ArrayList<>(listeners.size());
+            for (NotificationListener listener : listeners) {
+                actions.add(listener.record(h, change));
+            }
+            return actions;
+        });
+        for (Runnable action : afterCommit) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                // The change is committed; a failed wake-up is caught up by polling and replay.
+                log.warn("after-commit action failed", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * Notifications: validation, storage, listing with filters, status changes and deletion, and
+ * their HTTP routes. Other features (the event stream, Web Push) take part through
+ * {@link dev.prioritynotify.notification.NotificationListener}: they write what must commit with
+ * a change in the same transaction, and act after the commit. This package imports neither.
+ */
+package dev.prioritynotify.notification;

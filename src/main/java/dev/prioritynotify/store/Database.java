@@ -1,0 +1,149 @@
+package dev.prioritynotify.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.prioritynotify.config.DatabaseConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.argument.AbstractArgumentFactory;
+import org.jdbi.v3.core.argument.Argument;
+import org.jdbi.v3.core.config.ConfigRegistry;
+
+/** The pool, JDBI and migrations for one database. One instance per process, closed at shutdown. */
+public final class Database implements AutoCloseable {
+    private final HikariDataSource dataSource;
+    private final Jdbi jdbi;
+    private final Dialect dialect;
+    /**
+     * SQLite allows one writer at a time. Queuing writers here, in Java, is far cheaper than
+     * letting them collide inside SQLite, whose busy handler sleeps and retries.
+     */
+    private final ReentrantLock sqliteWriteLock = new ReentrantLock(true);
+
+    private Database(HikariDataSource dataSource, Dialect dialect) {
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+        this.jdbi = Jdbi.create(dataSource);
+        jdbi.registerArgument(new InstantArgumentFactory(dialect));
+        jdbi.registerArgument(new UuidArgumentFactory(dialect));
+    }
+
+    public static Database open(DatabaseConfig config) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setJdbcUrl(config.jdbcUrl());
+        hikari.setPoolName("db");
+        hikari.setMaximumPoolSize(config.maxPoolSize());
+        config.user().ifPresent(hikari::setUsername);
+        config.password().ifPresent(p -> hikari.setPassword(p.value()));
+        Dialect dialect = config.isPostgres() ? Dialect.POSTGRESQL : Dialect.SQLITE;
+        if (dialect == Dialect.SQLITE) {
+            createParentDirectory(config.jdbcUrl().substring("jdbc:sqlite:".length()));
+            // WAL lets readers run beside the writer; NORMAL sync is durable across process
+            // crashes (only an OS crash may lose the last commits); IMMEDIATE transactions take
+            // the write lock up front so a transaction never fails half-way upgrading its lock.
+            hikari.addDataSourceProperty("journal_mode", "WAL");
+            hikari.addDataSourceProperty("synchronous", "NORMAL");
+            hikari.addDataSourceProperty("busy_timeout", "10000");
+            hikari.addDataSourceProperty("foreign_keys", "true");
+            hikari.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+        } else {
+            hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
+        }
+        return new Database(new HikariDataSource(hikari), dialect);
+    }
+
+    private static void createParentDirectory(String file) {
+        if (file.isEmpty() || file.startsWith(":memory:") || file.startsWith("file:")) {
+            return;
+        }
+        Path parent = Path.of(file).toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(parent);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create database directory " + parent, e);
+        }
+    }
+
+    public void migrate() {
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations(dialect.migrationLocation())
+                .load()
+                .migrate();
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** Runs a write transaction; on SQLite writers queue in-process first (see {@link #sqliteWriteLock}). */
+    public <R> R inTransaction(HandleCallback<R, RuntimeException> work) {
+        if (dialect != Dialect.SQLITE) {
+            return jdbi.inTransaction(work);
+        }
+        sqliteWriteLock.lock();
+        try {
+            return jdbi.inTransaction(work);
+        } finally {
+            sqliteWriteLock.unlock();
+        }
+    }
+
+    /** For {@code /readyz}: can a connection run a trivial query right now? */
+    public boolean isReachable() {
+        try {
+            return jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    private static final class InstantArgumentFactory extends AbstractArgumentFactory<Instant> {
+        private final Dialect dialect;
+
+        InstantArgumentFactory(Dialect dialect) {
+            super(dialect.instantSqlType());
+            this.dialect = dialect;
+        }
+
+        @Override
+        protected Argument build(Instant value, ConfigRegistry config) {
+            return (position, statement, ctx) -> dialect.bindInstant(statement, position, value);
+        }
+    }
+
+    private static final class UuidArgumentFactory extends AbstractArgumentFactory<UUID> {
+        private final Dialect dialect;
+
+        UuidArgumentFactory(Dialect dialect) {
+            super(dialect.uuidSqlType());
+            this.dialect = dialect;
+        }
+
+        @Override
+        protected Argument build(UUID value, ConfigRegistry config) {
+            return (position, statement, ctx) -> dialect.bindUuid(statement, position, value);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.prioritynotify.store;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+/**
+ * The two databases differ in how they store times and UUIDs (SQLite: epoch milliseconds and
+ * text; PostgreSQL: {@code timestamptz} and {@code uuid}). Everything else — the SQL itself — is
+ * shared, so these conversions are the only place the dialects meet.
+ */
+public enum Dialect {
+    SQLITE("sqlite") {
+        @Override
+        public Instant instant(ResultSet rs, String column) throws SQLException {
+            long millis = rs.getLong(column);
+            return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
+        }
+
+        @Override
+        public UUID uuid(ResultSet rs, String column) throws SQLException {
+            String text = rs.getString(column);
+            return text == null ? null : UUID.fromString(text);
+        }
+
+        @Override
+        void bindInstant(PreparedStatement st, int position, Instant value) throws SQLException {
+            st.setLong(position, value.toEpochMilli());
+        }
+
+        @Override
+        int instantSqlType() {
+            return Types.BIGINT;
+        }
+
+        @Override
+        void bindUuid(PreparedStatement st, int position, UUID value) throws SQLException {
+            st.setString(position, value.toString());
+        }
+
+        @Override
+        int uuidSqlType() {
+            return Types.VARCHAR;
+        }
+    },
+    POSTGRESQL("postgresql") {
+        @Override
+        public Instant instant(ResultSet rs, String column) throws SQLException {
+            OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+            return value == null ? null : value.toInstant();
+        }
+
+        @Override
+        public UUID uuid(ResultSet rs, String column) throws SQLException {
+            return rs.getObject(column, UUID.class);
+        }
+
+        @Override
+        void bindInstant(PreparedStatement st, int position, Instant value) throws SQLException {
+            st.setObject(position, OffsetDateTime.ofInstant(value, ZoneOffset.UTC));
+        }
+
+        @Override
+        int instantSqlType() {
+            return Types.TIMESTAMP_WITH_TIMEZONE;
+        }
+
+        @Override
+        void bindUuid(PreparedStatement st, int position, UUID value) throws SQLException {
+            st.setObject(position, value);
+        }
+
+        @Override
+        int uuidSqlType() {
+            return Types.OTHER;
+        }
+    };
+
+    private final String migrationFolder;
+
+    Dialect(String migrationFolder) {
+        this.migrationFolder = migrationFolder;
+    }
+
+    public String migrationLocation() {
+        return "classpath:db/migration/" + migrationFolder;
+    }
+
+    public abstract Instant instant(ResultSet rs, String column) throws SQLException;
+
+    public abstract UUID uuid(ResultSet rs, String column) throws SQLException;
+
+    abstract void bindInstant(PreparedStatement st, int position, Instant value) throws SQLException;
+
+    abstract int instantSqlType();
+
+    abstract void bindUuid(PreparedStatement st, int position, UUID value) throws SQLException;
+
+    abstract int uuidSqlType();
+}

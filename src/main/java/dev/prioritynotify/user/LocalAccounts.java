@@ -1,0 +1,49 @@
+package dev.prioritynotify.user;
+
+import com.password4j.Password;
+import dev.prioritynotify.store.Ids;
+import java.time.InstantSource;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** Creates local (non-OIDC) accounts; passwords are kept as Argon2id hashes. */
+public final class LocalAccounts {
+    private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    private final UserRepository users;
+    private final Ids ids;
+    private final InstantSource clock;
+
+    public LocalAccounts(UserRepository users, Ids ids, InstantSource clock) {
+        this.users = users;
+        this.ids = ids;
+        this.clock = clock;
+    }
+
+    public static String subjectOf(String username) {
+        return "local:" + username;
+    }
+
+    /** @throws IllegalArgumentException when the name is malformed or taken (the message says which) */
+    public User create(String username, boolean admin, Optional<char[]> password) {
+        if (!USERNAME.matcher(username).matches()) {
+            throw new IllegalArgumentException("username must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        if (users.findBySub(subjectOf(username)).isPresent()) {
+            throw new IllegalArgumentException("user '" + username + "' already exists");
+        }
+        String hash = password.map(p -> {
+            if (p.length < 8) {
+                throw new IllegalArgumentException("password must be at least 8 characters");
+            }
+            return Password.hash(new String(p)).addRandomSalt(16).withArgon2().getResult();
+        }).orElse(null);
+        User user = new User(ids.next(), subjectOf(username), null, username, admin, clock.instant(), null);
+        users.insert(user, hash);
+        return user;
+    }
+
+    public Optional<User> find(String username) {
+        return users.findBySub(subjectOf(username));
+    }
+}
