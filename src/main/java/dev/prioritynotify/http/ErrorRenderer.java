@@ -20,18 +20,12 @@ public final class ErrorRenderer {
             }
             render(ctx, e.status(), e.detail());
         });
+        // Javalin's own answers (unknown route, body over the size limit) speak {"detail"} too.
         routes.exception(HttpResponseException.class, (e, ctx) -> render(ctx, e.getStatus(), describe(e)));
         routes.exception(Exception.class, (e, ctx) -> {
             log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
             render(ctx, 500, "internal server error");
         });
-        // Unmatched routes and Javalin's own status answers also speak {"detail"}.
-        routes.error(404, ctx -> {
-            if (ctx.result() == null || ctx.result().isEmpty()) {
-                render(ctx, 404, "not found");
-            }
-        });
-        routes.error(405, ctx -> render(ctx, 405, "method not allowed"));
     }
 
     private static String describe(HttpResponseException e) {

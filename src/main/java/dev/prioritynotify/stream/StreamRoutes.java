@@ -49,13 +49,13 @@ public final class StreamRoutes {
         res.setHeader("X-Accel-Buffering", "no"); // nginx would otherwise buffer the stream
         StreamHub.Subscription sub = hub.subscribe(caller.userId());
         try {
-            OutputStream out = res.getOutputStream();
-            out.write(("retry: " + config.retryHint().toMillis() + "\n\n").getBytes(StandardCharsets.UTF_8));
-            res.flushBuffer();
-            // Subscribed before reading the position: whatever commits from here on is either in
-            // the replay or in the queue (or both: duplicates are skipped by sequence number).
+            // Subscribed before reading the position, and both before the client sees a byte:
+            // whatever commits once the client is connected is in the replay or in the queue
+            // (or both: duplicates are skipped by sequence number).
             long current = log.currentSeq(caller.userId());
             long last = resumeAfter == null ? current : Math.min(resumeAfter, current);
+            OutputStream out = res.getOutputStream();
+            out.write(("retry: " + config.retryHint().toMillis() + "\n\n").getBytes(StandardCharsets.UTF_8));
             last = replay(out, caller.userId(), last, current);
             res.flushBuffer();
             forwardLive(res, out, sub, last);

@@ -1,0 +1,178 @@
+package dev.prioritynotify.notification;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.prioritynotify.store.Dialect;
+import dev.prioritynotify.support.TestServer;
+import dev.prioritynotify.support.TestServer.Response;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
+
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.prioritynotify.support.TestDatabases#both")
+class NotificationApiTest {
+    @Parameter
+    Dialect dialect;
+    @TempDir
+    Path tmp;
+    TestServer server;
+    String token;
+
+    @BeforeEach
+    void start() {
+        server = TestServer.start(dialect, tmp);
+        token = server.newUserToken("alice");
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void createAnswers201WithTheStoredNotification() {
+        Response r = server.post("/api/notifications/", token, """
+                {"title":"Disk full","message":"web-01 at 95%","priority":"critical","source":"monitoring",
+                 "url":"https://grafana.example/d/1","tag":"disk","metadata":{"host":"web-01","pct":95}}""");
+
+        assertThat(r.status()).isEqualTo(201);
+        JsonNode n = r.json();
+        String id = n.get("id").asText();
+        assertThat(UUID.fromString(id).version()).isEqualTo(7);
+        Instant created = Instant.parse(n.get("created_at").asText());
+        assertThat(created).isBetween(Instant.now().minusSeconds(60), Instant.now().plusSeconds(1));
+        assertThat(r.body()).isEqualTo("{\"id\":\"" + id + "\",\"title\":\"Disk full\",\"message\":\"web-01 at 95%\","
+                + "\"priority\":\"critical\",\"status\":\"unread\",\"source\":\"monitoring\","
+                + "\"url\":\"https://grafana.example/d/1\",\"tag\":\"disk\",\"metadata\":{\"host\":\"web-01\",\"pct\":95},"
+                + "\"created_at\":\"" + n.get("created_at").asText() + "\",\"read_at\":null}");
+        assertThat(server.get("/api/notifications/" + id, token).body()).isEqualTo(r.body());
+    }
+
+    @Test
+    void priorityDefaultsToMediumAndOptionalFieldsToNull() {
+        JsonNode n = server.publish(token, "hello");
+        assertThat(n.get("priority").asText()).isEqualTo("medium");
+        assertThat(n.get("status").asText()).isEqualTo("unread");
+        assertThat(n.get("message").isNull()).isTrue();
+        assertThat(n.get("metadata").isNull()).isTrue();
+    }
+
+    @Test
+    void listIsNewestFirstWithTotalsAndPagination() {
+        for (int i = 0; i < 5; i++) {
+            server.publish(token, "n" + i);
+        }
+        JsonNode page = server.get("/api/notifications/?limit=2&offset=1", token).json();
+        assertThat(page.get("total").asLong()).isEqualTo(5);
+        assertThat(page.get("limit").asInt()).isEqualTo(2);
+        assertThat(page.get("offset").asInt()).isEqualTo(1);
+        assertThat(page.get("items")).extracting(i -> i.get("title").asText()).containsExactly("n3", "n2");
+
+        JsonNode all = server.get("/api/notifications/", token).json();
+        assertThat(all.get("limit").asInt()).isEqualTo(50);
+        assertThat(all.get("items")).extracting(i -> i.get("title").asText()).containsExactly("n4", "n3", "n2", "n1", "n0");
+    }
+
+    @Test
+    void listFiltersByStatusPriorityAndSource() {
+        server.post("/api/notifications/", token, "{\"title\":\"a\",\"priority\":\"high\",\"source\":\"ci\"}");
+        server.post("/api/notifications/", token, "{\"title\":\"b\",\"priority\":\"low\",\"source\":\"ci\"}");
+        String c = server.post("/api/notifications/", token, "{\"title\":\"c\",\"priority\":\"high\",\"source\":\"backup\"}").json().get("id").asText();
+        server.patch("/api/notifications/" + c, token, "{\"status\":\"read\"}");
+
+        assertThat(titles("/api/notifications/?priority=high")).containsExactly("c", "a");
+        assertThat(titles("/api/notifications/?source=ci")).containsExactly("b", "a");
+        assertThat(titles("/api/notifications/?status=read")).containsExactly("c");
+        assertThat(titles("/api/notifications/?status=unread&priority=high&source=ci")).containsExactly("a");
+        assertThat(server.get("/api/notifications/?status=unread", token).json().get("total").asLong()).isEqualTo(2);
+    }
+
+    @Test
+    void sinceReturnsOnlyNotificationsCreatedAfterTheTimestamp() throws InterruptedException {
+        server.publish(token, "old");
+        Thread.sleep(5);
+        Instant between = Instant.now();
+        Thread.sleep(5);
+        server.publish(token, "new");
+
+        assertThat(titles("/api/notifications/?since=" + between)).containsExactly("new");
+        assertThat(titles("/api/notifications/?since=2000-01-01T00:00:00Z")).containsExactly("new", "old");
+        assertThat(titles("/api/notifications/?since=2000-01-01T01:00:00%2B01:00")).containsExactly("new", "old");
+        assertThat(titles("/api/notifications/?since=2999-01-01")).isEmpty();
+    }
+
+    @Test
+    void markingReadSetsReadAtAndUnreadClearsIt() {
+        String id = server.publish(token, "x").get("id").asText();
+
+        JsonNode read = server.patch("/api/notifications/" + id, token, "{\"status\":\"read\"}").json();
+        assertThat(read.get("status").asText()).isEqualTo("read");
+        assertThat(Instant.parse(read.get("read_at").asText())).isBefore(Instant.now().plusSeconds(1));
+
+        JsonNode archived = server.patch("/api/notifications/" + id, token, "{\"status\":\"archived\"}").json();
+        assertThat(archived.get("status").asText()).isEqualTo("archived");
+        assertThat(archived.get("read_at").asText()).isEqualTo(read.get("read_at").asText());
+
+        JsonNode unread = server.patch("/api/notifications/" + id, token, "{\"status\":\"unread\"}").json();
+        assertThat(unread.get("status").asText()).isEqualTo("unread");
+        assertThat(unread.get("read_at").isNull()).isTrue();
+        assertThat(server.get("/api/notifications/" + id, token).json()).isEqualTo(unread);
+    }
+
+    @Test
+    void deleteRemovesTheNotification() {
+        String id = server.publish(token, "x").get("id").asText();
+        assertThat(server.delete("/api/notifications/" + id, token).status()).isEqualTo(204);
+        assertThat(server.get("/api/notifications/" + id, token).status()).isEqualTo(404);
+        assertThat(server.delete("/api/notifications/" + id, token).status()).isEqualTo(404);
+    }
+
+    @Test
+    void twoUsersCannotSeeOrTouchEachOthersNotifications() {
+        String bob = server.newUserToken("bob");
+        String aliceId = server.publish(token, "alice's").get("id").asText();
+        server.publish(bob, "bob's");
+
+        assertThat(titles("/api/notifications/")).containsExactly("alice's");
+        assertThat(server.get("/api/notifications/", bob).json().get("items"))
+                .extracting(i -> i.get("title").asText()).containsExactly("bob's");
+        assertThat(server.get("/api/notifications/" + aliceId, bob).status()).isEqualTo(404);
+        assertThat(server.patch("/api/notifications/" + aliceId, bob, "{\"status\":\"read\"}").status()).isEqualTo(404);
+        assertThat(server.delete("/api/notifications/" + aliceId, bob).status()).isEqualTo(404);
+        assertThat(server.get("/api/notifications/" + aliceId, token).json().get("status").asText()).isEqualTo("unread");
+    }
+
+    @Test
+    void meDescribesTheCallerAndTheTokenScopes() {
+        JsonNode me = server.get("/api/me", token).json();
+        assertThat(me.get("name").asText()).isEqualTo("alice");
+        assertThat(me.get("sub").asText()).isEqualTo("local:alice");
+        assertThat(me.get("is_admin").asBoolean()).isFalse();
+        assertThat(me.get("scopes")).extracting(JsonNode::asText).containsExactly("publish", "read");
+    }
+
+    @Test
+    void healthAndReadinessAnswerWithoutAuthentication() {
+        assertThat(server.get("/healthz", null).json().get("status").asText()).isEqualTo("ok");
+        Response ready = server.get("/readyz", null);
+        assertThat(ready.status()).isEqualTo(200);
+        assertThat(ready.json().get("database").asText()).isEqualTo("ok");
+    }
+
+    private java.util.List<String> titles(String path) {
+        Response r = server.get(path, token);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        java.util.List<String> out = new java.util.ArrayList<>();
+        r.json().get("items").forEach(i -> out.add(i.get("title").asText()));
+        return out;
+    }
+}

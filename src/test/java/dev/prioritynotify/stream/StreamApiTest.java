@@ -1,0 +1,255 @@
+package dev.prioritynotify.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.prioritynotify.store.Dialect;
+import dev.prioritynotify.support.SseClient;
+import dev.prioritynotify.support.SseClient.Frame;
+import dev.prioritynotify.support.TestServer;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
+
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.prioritynotify.support.TestDatabases#both")
+class StreamApiTest {
+    private static final long WAIT = 10_000;
+
+    @Parameter
+    Dialect dialect;
+    @TempDir
+    Path tmp;
+    TestServer server;
+    String token;
+
+    @BeforeEach
+    void start() {
+        server = TestServer.start(dialect, tmp, Map.of("STREAM_CLIENT_BUFFER", "64"), InstantSource.system());
+        token = server.newUserToken("alice");
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private SseClient open(String lastEventId) {
+        SseClient sse = SseClient.connect(server.uri("/api/notifications/stream"), token, lastEventId);
+        assertThat(sse.status()).isEqualTo(200);
+        return sse;
+    }
+
+    private static JsonNode data(Frame f) {
+        try {
+            return TestServer.mapper().readTree(f.data());
+        } catch (Exception e) {
+            throw new AssertionError(f.data(), e);
+        }
+    }
+
+    @Test
+    void streamSendsTheRightHeadersAndARetryHint() throws Exception {
+        try (SseClient sse = open(null)) {
+            assertThat(sse.header("Content-Type")).startsWith("text/event-stream");
+            assertThat(sse.header("Cache-Control")).isEqualTo("no-cache");
+            assertThat(sse.header("X-Accel-Buffering")).isEqualTo("no");
+            server.publish(token, "wake");
+            assertThat(sse.next(WAIT)).isNotNull();
+            assertThat(sse.retry()).isEqualTo("3000");
+        }
+    }
+
+    @Test
+    void newNotificationArrivesAsANotificationEventWithItsSequenceId() throws Exception {
+        try (SseClient sse = open(null)) {
+            JsonNode created = server.publish(token, "hello");
+            Frame f = sse.next(WAIT);
+            assertThat(f.event()).isEqualTo("notification");
+            assertThat(f.id()).isEqualTo("1");
+            assertThat(data(f)).isEqualTo(created);
+        }
+    }
+
+    @Test
+    void statusChangesAndDeletionsArriveInOrder() throws Exception {
+        try (SseClient sse = open(null)) {
+            String id = server.publish(token, "x").get("id").asText();
+            server.patch("/api/notifications/" + id, token, "{\"status\":\"read\"}");
+            server.delete("/api/notifications/" + id, token);
+
+            assertThat(sse.next(WAIT).event()).isEqualTo("notification");
+            Frame change = sse.next(WAIT);
+            assertThat(change.event()).isEqualTo("status_change");
+            assertThat(change.id()).isEqualTo("2");
+            assertThat(data(change).get("id").asText()).isEqualTo(id);
+            assertThat(data(change).get("status").asText()).isEqualTo("read");
+            assertThat(data(change).get("previous_status").asText()).isEqualTo("unread");
+            assertThat(data(change).get("read_at").isNull()).isFalse();
+            Frame deleted = sse.next(WAIT);
+            assertThat(deleted.event()).isEqualTo("deleted");
+            assertThat(deleted.id()).isEqualTo("3");
+            assertThat(data(deleted).get("id").asText()).isEqualTo(id);
+        }
+    }
+
+    @Test
+    void settingTheSameStatusAgainAnnouncesNothing() throws Exception {
+        try (SseClient sse = open(null)) {
+            String id = server.publish(token, "x").get("id").asText();
+            server.patch("/api/notifications/" + id, token, "{\"status\":\"unread\"}");
+            server.publish(token, "y");
+            assertThat(sse.next(WAIT).id()).isEqualTo("1");
+            Frame second = sse.next(WAIT);
+            assertThat(second.id()).isEqualTo("2");
+            assertThat(second.event()).isEqualTo("notification");
+        }
+    }
+
+    @Test
+    void withoutLastEventIdOnlyNewEventsArrive() throws Exception {
+        server.publish(token, "before");
+        try (SseClient sse = open(null)) {
+            server.publish(token, "after");
+            Frame f = sse.next(WAIT);
+            assertThat(data(f).get("title").asText()).isEqualTo("after");
+            assertThat(f.id()).isEqualTo("2");
+        }
+    }
+
+    @Test
+    void lastEventIdReplaysEveryMissedEventInOrderThenGoesLive() throws Exception {
+        for (int i = 1; i <= 5; i++) {
+            server.publish(token, "n" + i);
+        }
+        try (SseClient sse = open("2")) {
+            assertThat(sse.next(WAIT).id()).isEqualTo("3");
+            assertThat(sse.next(WAIT).id()).isEqualTo("4");
+            assertThat(sse.next(WAIT).id()).isEqualTo("5");
+            server.publish(token, "live");
+            Frame live = sse.next(WAIT);
+            assertThat(live.id()).isEqualTo("6");
+            assertThat(data(live).get("title").asText()).isEqualTo("live");
+        }
+    }
+
+    @Test
+    void lastEventIdQueryParameterWorksLikeTheHeader() throws Exception {
+        server.publish(token, "a");
+        server.publish(token, "b");
+        try (SseClient sse = SseClient.connect(server.uri("/api/notifications/stream?last_event_id=1"), token, null)) {
+            Frame f = sse.next(WAIT);
+            assertThat(f.id()).isEqualTo("2");
+            assertThat(data(f).get("title").asText()).isEqualTo("b");
+        }
+    }
+
+    @Test
+    void lastEventIdBeyondTheLogStillReceivesNewEvents() throws Exception {
+        server.publish(token, "a");
+        try (SseClient sse = open("999")) {
+            server.publish(token, "b");
+            Frame f = sse.next(WAIT);
+            assertThat(f.id()).isEqualTo("2");
+        }
+    }
+
+    @Test
+    void anotherUsersEventsNeverArrive() throws Exception {
+        String bob = server.newUserToken("bob");
+        try (SseClient sse = open(null)) {
+            server.publish(bob, "bob's");
+            server.publish(token, "alice's");
+            Frame f = sse.next(WAIT);
+            assertThat(data(f).get("title").asText()).isEqualTo("alice's");
+            assertThat(f.id()).isEqualTo("1");
+        }
+    }
+
+    @Test
+    void idleStreamReceivesHeartbeatComments() throws Exception {
+        try (SseClient sse = open(null)) {
+            assertThat(sse.next(2_500)).isNull();
+            assertThat(sse.comments()).contains("keep-alive");
+        }
+    }
+
+    @Test
+    void clientReconnectingMidBurstReceivesEveryEventExactlyOnce() throws Exception {
+        int total = 400;
+        Set<String> created = ConcurrentHashMap.newKeySet();
+        List<Frame> received = new ArrayList<>();
+        try (ExecutorService publishers = Executors.newFixedThreadPool(4)) {
+            SseClient sse = open(null);
+            List<Future<?>> jobs = new ArrayList<>();
+            for (int p = 0; p < 4; p++) {
+                jobs.add(publishers.submit(() -> {
+                    for (int i = 0; i < total / 4; i++) {
+                        created.add(server.publish(token, "burst").get("id").asText());
+                    }
+                }));
+            }
+            // Drop the connection after every 60 events, and resume from the last id seen.
+            while (received.size() < total) {
+                Frame f = sse.next(WAIT);
+                assertThat(f).as("event %d of %d", received.size() + 1, total).isNotNull();
+                received.add(f);
+                if (received.size() % 60 == 0) {
+                    sse.close();
+                    sse = open(f.id());
+                }
+            }
+            for (Future<?> job : jobs) {
+                job.get();
+            }
+            assertThat(sse.next(1_000)).as("nothing after the last event").isNull();
+            sse.close();
+        }
+        List<Long> ids = received.stream().map(f -> Long.parseLong(f.id())).toList();
+        List<Long> expected = new ArrayList<>();
+        for (long i = 1; i <= total; i++) {
+            expected.add(i);
+        }
+        assertThat(ids).containsExactlyElementsOf(expected);
+        Set<String> notificationIds = new HashSet<>();
+        received.forEach(f -> notificationIds.add(data(f).get("id").asText()));
+        assertThat(notificationIds).isEqualTo(created);
+    }
+
+    @Test
+    void aClientThatStopsReadingIsDroppedWithoutSlowingPublishersOrOthers() throws Exception {
+        SseClient stalled = open(null); // its reader thread is parked below by never being drained
+        stalled.pauseReading();
+        try (SseClient healthy = open(null)) {
+            String big = "x".repeat(60_000);
+            int count = 200; // ~12 MB: far beyond socket buffers plus the 64-event queue
+            for (int i = 0; i < count; i++) {
+                assertThat(server.post("/api/notifications/", token,
+                        "{\"title\":\"t" + i + "\",\"message\":\"" + big + "\"}").status()).isEqualTo(201);
+            }
+            for (int i = 1; i <= count; i++) {
+                Frame f = healthy.next(WAIT);
+                assertThat(f).as("healthy client event %d", i).isNotNull();
+                assertThat(f.id()).isEqualTo(Long.toString(i));
+            }
+            assertThat(server.app().hub().openStreams()).as("only the healthy stream is still subscribed").isEqualTo(1);
+        } finally {
+            stalled.close();
+        }
+    }
+}
