@@ -49,13 +49,13 @@ public final class TokenService {
 
     public IssuedToken issue(UUID userId, String name, DeviceType deviceType, Set<Scope> scopes, Optional<Duration> expiresIn) {
         if (name == null || name.isBlank() || name.length() > MAX_NAME_LENGTH) {
-            throw new IllegalArgumentException("name must be 1-" + MAX_NAME_LENGTH + " characters");
+            throw new IllegalArgumentException("name: must be 1-" + MAX_NAME_LENGTH + " characters");
         }
         if (scopes.isEmpty()) {
-            throw new IllegalArgumentException("scope must name at least one of publish, read");
+            throw new IllegalArgumentException("scope: must name at least one of publish, read");
         }
         if (expiresIn.isPresent() && (expiresIn.get().isNegative() || expiresIn.get().isZero())) {
-            throw new IllegalArgumentException("expires_in must be positive");
+            throw new IllegalArgumentException("expires_in: must be positive");
         }
         byte[] secret = new byte[32];
         random.nextBytes(secret);

@@ -1,0 +1,111 @@
+package dev.prioritynotify.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.prioritynotify.store.Dialect;
+import dev.prioritynotify.support.TestServer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as a script sees it: a separate process, its exit code, stdout and stderr. */
+class CliTest {
+    @TempDir
+    Path tmp;
+
+    record Run(int exit, String out, String err) {}
+
+    private Run cli(Map<String, String> env, String stdin, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(tmp.toFile());
+        pb.environment().keySet().removeIf(k -> !k.equals("PATH") && !k.equals("HOME"));
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        if (stdin != null) {
+            p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        p.getOutputStream().close();
+        var stderr = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Run(p.exitValue(), stdout, stderr.join());
+    }
+
+    @Test
+    void usersAndTokensAreManagedFromTheCommandLine() throws Exception {
+        Map<String, String> env = Map.of("DATA_DIR", tmp.resolve("data").toString());
+        Run created = cli(env, "correct horse battery\n", "user", "create", "alice", "--admin", "--password-stdin");
+        assertThat(created.exit()).as(created.err()).isZero();
+        assertThat(created.out().strip()).matches("[0-9a-f-]{36}");
+
+        Run token = cli(env, null, "token", "create", "--user", "alice", "--name", "backup script",
+                "--device-type", "script", "--scope", "publish", "--expires-in", "90d");
+        assertThat(token.exit()).as(token.err()).isZero();
+        assertThat(token.out()).as("stdout holds the token and nothing else").matches("pn_[A-Za-z0-9_-]{43}\n");
+
+        Run list = cli(env, null, "token", "list", "--user", "alice");
+        assertThat(list.out()).contains("backup script").contains("script").contains("publish").doesNotContain(token.out().strip());
+        String tokenId = list.out().lines().skip(1).findFirst().orElseThrow().split("\\s+")[0];
+
+        Run users = cli(env, null, "user", "list");
+        assertThat(users.out()).contains("alice").contains("yes").contains("local:alice");
+
+        assertThat(cli(env, null, "token", "revoke", tokenId).exit()).isZero();
+        assertThat(cli(env, null, "token", "list", "--user", "alice").out()).doesNotContain("backup script");
+        assertThat(cli(env, null, "token", "revoke", tokenId).exit()).isEqualTo(1);
+    }
+
+    @Test
+    void mistakesEndWithOneLineNamingTheProblem() throws Exception {
+        Map<String, String> env = Map.of("DATA_DIR", tmp.resolve("data").toString());
+        Run noUser = cli(env, null, "token", "create", "--user", "ghost", "--name", "x");
+        assertThat(noUser.exit()).isEqualTo(2);
+        assertThat(noUser.err()).contains("error: --user: no user named 'ghost'");
+        assertThat(noUser.out()).isEmpty();
+
+        Run badScope = cli(env, null, "token", "create", "--user", "ghost", "--name", "x", "--scope", "admin");
+        assertThat(badScope.err()).contains("unknown scope 'admin'");
+
+        Run badPort = cli(Map.of("DATA_DIR", tmp.resolve("data").toString(), "PORT", "eighty"), null, "serve");
+        assertThat(badPort.exit()).isEqualTo(2);
+        assertThat(badPort.err().strip()).isEqualTo("error: PORT: must be a whole number, got 'eighty'");
+    }
+
+    @Test
+    void publishSendsANotificationToARunningServer(@TempDir Path serverDir) throws Exception {
+        try (TestServer server = TestServer.start(Dialect.SQLITE, serverDir)) {
+            String token = server.newUserToken("ci");
+            Map<String, String> env = new HashMap<>();
+            env.put("PRIORITY_NOTIFY_TOKEN", token);
+            Run run = cli(env, null, "publish", "--server", server.uri("").toString(), "--priority", "high",
+                    "--source", "ci", "--tag", "build", "Build failed", "main is red");
+            assertThat(run.exit()).as(run.err()).isZero();
+            String id = run.out().strip();
+            var n = server.get("/api/notifications/" + id, token).json();
+            assertThat(n.get("title").asText()).isEqualTo("Build failed");
+            assertThat(n.get("message").asText()).isEqualTo("main is red");
+            assertThat(n.get("priority").asText()).isEqualTo("high");
+            assertThat(n.get("source").asText()).isEqualTo("ci");
+            assertThat(n.get("tag").asText()).isEqualTo("build");
+
+            Run refused = cli(Map.of(), null, "publish", "--server", server.uri("").toString(), "--token", "pn_wrong", "x");
+            assertThat(refused.exit()).isEqualTo(1);
+            assertThat(refused.err()).contains("401").contains("unknown or revoked token");
+        }
+    }
+}

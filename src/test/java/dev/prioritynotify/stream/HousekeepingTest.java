@@ -1,0 +1,104 @@
+package dev.prioritynotify.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.prioritynotify.config.Config;
+import dev.prioritynotify.config.Settings;
+import dev.prioritynotify.http.Json;
+import dev.prioritynotify.notification.NewNotification;
+import dev.prioritynotify.notification.NotificationFilter;
+import dev.prioritynotify.notification.NotificationService;
+import dev.prioritynotify.notification.Priority;
+import dev.prioritynotify.notification.Status;
+import dev.prioritynotify.store.Database;
+import dev.prioritynotify.store.Dialect;
+import dev.prioritynotify.store.Ids;
+import dev.prioritynotify.support.MutableClock;
+import dev.prioritynotify.support.TestDatabases;
+import dev.prioritynotify.user.LocalAccounts;
+import dev.prioritynotify.user.User;
+import dev.prioritynotify.user.UserRepository;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Retention of notifications and pruning of the event log, on both databases. */
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.prioritynotify.support.TestDatabases#both")
+class HousekeepingTest {
+    @Parameter
+    Dialect dialect;
+    @TempDir
+    Path tmp;
+    TestDatabases.Fresh fresh;
+    Database db;
+    MutableClock clock = MutableClock.atNow();
+    NotificationService notifications;
+    EventLog log;
+    User alice;
+
+    @BeforeEach
+    void open() {
+        fresh = TestDatabases.fresh(dialect, tmp);
+        db = Database.open(Config.from(Settings.of(Map.of("DATABASE_URL", fresh.jdbcUrl()))).database());
+        db.migrate();
+        Ids ids = new Ids(clock);
+        notifications = new NotificationService(db, ids, clock);
+        log = new EventLog(db, new StreamHub(16), Json.mapper(), clock);
+        notifications.addListener(log);
+        alice = new LocalAccounts(new UserRepository(db), ids, clock).create("alice", false, Optional.empty());
+    }
+
+    @AfterEach
+    void close() {
+        db.close();
+        fresh.close();
+    }
+
+    private void create(String title) {
+        notifications.create(alice.id(), NewNotification.of(title, null, Priority.LOW, "test"));
+    }
+
+    @Test
+    void retentionDeletesOnlyNotificationsOlderThanTheCutoff() {
+        create("old");
+        clock.advance(Duration.ofDays(31));
+        create("new");
+        int removed = notifications.expireOlderThan(clock.instant().minus(Duration.ofDays(30)), false);
+        assertThat(removed).isEqualTo(1);
+        assertThat(notifications.list(alice.id(), NotificationFilter.all(10)).items())
+                .extracting(n -> n.title()).containsExactly("new");
+    }
+
+    @Test
+    void retentionCanArchiveInsteadOfDeleting() {
+        create("old");
+        clock.advance(Duration.ofDays(31));
+        create("new");
+        assertThat(notifications.expireOlderThan(clock.instant().minus(Duration.ofDays(30)), true)).isEqualTo(1);
+        assertThat(notifications.list(alice.id(), NotificationFilter.all(10)).items())
+                .extracting(n -> n.title() + ":" + n.status().wire()).containsExactly("new:unread", "old:archived");
+        assertThat(notifications.expireOlderThan(clock.instant().minus(Duration.ofDays(30)), true))
+                .as("already archived ones are left alone").isZero();
+        assertThat(Status.ARCHIVED.wire()).isEqualTo("archived");
+    }
+
+    @Test
+    void eventPruningRemovesOldEventsAndReplaySkipsThePrunedRange() {
+        create("a");
+        create("b");
+        clock.advance(Duration.ofDays(8));
+        create("c");
+        assertThat(log.pruneOlderThan(clock.instant().minus(Duration.ofDays(7)))).isEqualTo(2);
+        assertThat(log.read(alice.id(), 0, 3, 100)).extracting(Event::seq).containsExactly(3L);
+        assertThat(log.currentSeq(alice.id())).isEqualTo(3);
+    }
+}
