@@ -102,11 +102,18 @@ case "$scenario" in
   sse)
     "$JAVA" bench/Load.java sse --port "$PORT" --tokens-file "$TOKENS" --label "$scenario-$db" \
       --streams "${STREAMS:-1000}" --rate "${RATE:-200}" --seconds "${DURATION:-10}" \
-      --publishers "${PUBLISHERS:-8}" | tee -a "$RESULT" || status=$?
+      --publishers "${PUBLISHERS:-8}" --warmup-seconds "${WARMUP:-3}" | tee -a "$RESULT" || status=$?
     ;;
 esac
 
-# Stop the server, then report anything it logged at WARN or above.
+# Stop the server, then report anything it logged at WARN or above. A server that is gone
+# already did not survive the load (or was stopped from outside): say so, with its exit status.
+if ! kill -0 "$server_pid" 2>/dev/null; then
+  server_status=0
+  wait "$server_pid" || server_status=$?
+  echo "# WARNING: the server exited during the run, exit status $server_status" | tee -a "$RESULT"
+  status=1
+fi
 kill -TERM "$server_pid" 2>/dev/null || true
 for _ in $(seq 1 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
 if [[ -s "$WORK/server.log" ]]; then
