@@ -122,10 +122,8 @@ if [[ -s "$WORK/server.log" ]]; then
   echo "# server log lines in total: $(wc -l < "$WORK/server.log")" | tee -a "$RESULT"
 fi
 if [[ "${JFR:-0}" == 1 && -f "${JFR_FILE:-}" ]]; then
-  for view in hot-methods contention-by-site allocation-by-site gc; do
-    "$JAVA_HOME/bin/jfr" view --width 200 "$view" "$JFR_FILE" > "$OUT/$scenario-$db.$view.txt" 2>&1 || true
-  done
-  echo "# JFR: $JFR_FILE; hot methods:" | tee -a "$RESULT"
-  head -30 "$OUT/$scenario-$db.hot-methods.txt" | tee -a "$RESULT"
+  "$JAVA" bench/JfrSummary.java "$JFR_FILE" 30 > "$OUT/$scenario-$db.profile.txt" 2>&1 || true
+  echo "# JFR: $JFR_FILE; summary in $OUT/$scenario-$db.profile.txt" | tee -a "$RESULT"
+  head -40 "$OUT/$scenario-$db.profile.txt" | tee -a "$RESULT"
 fi
 exit "$status"
