@@ -89,8 +89,14 @@ curl -fs "http://127.0.0.1:$PORT/healthz" > /dev/null || { echo "server did not 
 
 {
   echo "# $scenario on $db, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $("$JAVA" -version 2>&1 | head -1)"
-  echo "# commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  echo "# commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$RESULT"
+
+# CPU seconds (user+system) of a process, from /proc: shows how much of the 2 cores the
+# server had while the load generator ran beside it.
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+cpu_before=$(cpu_seconds "$server_pid")
+load_start=$(date +%s.%N)
 
 status=0
 case "$scenario" in
@@ -105,6 +111,11 @@ case "$scenario" in
       --publishers "${PUBLISHERS:-8}" --warmup-seconds "${WARMUP:-3}" | tee -a "$RESULT" || status=$?
     ;;
 esac
+
+load_end=$(date +%s.%N)
+cpu_after=$(cpu_seconds "$server_pid")
+awk -v a="$cpu_before" -v b="$cpu_after" -v s="$load_start" -v e="$load_end" \
+  'BEGIN { printf "# load average after: '"$(cut -d' ' -f1-3 /proc/loadavg)"'; server CPU during the load run: %.1f s over %.1f s wall = %.2f of %d cores (the rest: load generator, database, others)\n", b - a, e - s, (b - a) / (e - s), '"$(nproc)"' }' | tee -a "$RESULT"
 
 # Stop the server, then report anything it logged at WARN or above. A server that is gone
 # already did not survive the load (or was stopped from outside): say so, with its exit status.
