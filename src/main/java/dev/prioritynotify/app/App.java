@@ -125,6 +125,7 @@ public final class App implements AutoCloseable {
                 log.info("retention: {} {} notifications older than {} days", retention.mode().name().toLowerCase(Locale.ROOT), n, retention.days());
             });
         }
+        jobs.every("stream-heartbeat", config.stream().heartbeat(), config.stream().heartbeat(), hub::heartbeat);
         jobs.every("event-pruning", Duration.ofMinutes(1), Duration.ofHours(1), () -> {
             int n = eventLog.pruneOlderThan(clock.instant().minus(config.stream().eventRetention()));
             log.debug("pruned {} events", n);

@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
 final class Jobs implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Jobs.class);
 
-    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("jobs").daemon(true).factory());
+    /** Two threads, so a long housekeeping run never delays the stream heartbeats. */
+    private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(2,
+            Thread.ofPlatform().name("jobs-", 0).daemon(true).factory());
 
     void every(String name, Duration initialDelay, Duration period, Runnable job) {
         executor.scheduleWithFixedDelay(() -> {

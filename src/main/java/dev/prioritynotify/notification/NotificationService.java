@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,12 +27,22 @@ public final class NotificationService {
     private final Ids ids;
     private final InstantSource clock;
     private final List<NotificationListener> listeners = new CopyOnWriteArrayList<>();
+    /**
+     * One user's changes are serialised anyway (by the row lock on their event sequence, or by
+     * SQLite's single writer). Holding a per-user lock across commit and the after-commit actions
+     * as well makes listeners see each user's changes in commit order: the stream then never
+     * sees a gap it has to fill from the database.
+     */
+    private final ReentrantLock[] userLocks = new ReentrantLock[256];
 
     public NotificationService(Database db, Ids ids, InstantSource clock) {
         this.db = db;
         this.notifications = new NotificationRepository(db);
         this.ids = ids;
         this.clock = clock;
+        for (int i = 0; i < userLocks.length; i++) {
+            userLocks[i] = new ReentrantLock();
+        }
     }
 
     /** Called while the application is wired, before it serves requests. */
@@ -45,7 +56,7 @@ public final class NotificationService {
         Notification created = new Notification(ids.next(), userId, n.title(), n.message().orElse(null), n.priority(),
                 Status.UNREAD, n.source().orElse(null), n.url().orElse(null), n.tag().orElse(null),
                 n.metadata().orElse(null), now, null);
-        change(h -> {
+        change(userId, h -> {
             notifications.insert(h, created);
             return new NotificationChange.Created(created);
         });
@@ -64,7 +75,7 @@ public final class NotificationService {
     public Optional<Notification> updateStatus(UUID userId, UUID id, Status status) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         List<Notification> result = new ArrayList<>(1);
-        change(h -> {
+        change(userId, h -> {
             Optional<Notification> current = notifications.find(h, userId, id);
             if (current.isEmpty()) {
                 return null;
@@ -83,7 +94,7 @@ public final class NotificationService {
 
     public boolean delete(UUID userId, UUID id) {
         List<Notification> deleted = new ArrayList<>(1);
-        change(h -> {
+        change(userId, h -> {
             Optional<Notification> current = notifications.find(h, userId, id);
             if (current.isEmpty()) {
                 return null;
@@ -105,25 +116,31 @@ public final class NotificationService {
         NotificationChange apply(Handle h);
     }
 
-    private void change(Change work) {
-        List<Runnable> afterCommit = db.inTransaction(h -> {
-            NotificationChange change = work.apply(h);
-            if (change == null) {
-                return List.<Runnable>of();
+    private void change(UUID userId, Change work) {
+        ReentrantLock userLock = userLocks[Math.floorMod(userId.hashCode(), userLocks.length)];
+        userLock.lock();
+        try {
+            List<Runnable> afterCommit = db.inTransaction(h -> {
+                NotificationChange change = work.apply(h);
+                if (change == null) {
+                    return List.<Runnable>of();
+                }
+                List<Runnable> actions = new ArrayList<>(listeners.size());
+                for (NotificationListener listener : listeners) {
+                    actions.add(listener.record(h, change));
+                }
+                return actions;
+            });
+            for (Runnable action : afterCommit) {
+                try {
+                    action.run();
+                } catch (RuntimeException e) {
+                    // The change is committed; a failed wake-up is caught up by polling and replay.
+                    log.warn("after-commit action failed", e);
+                }
             }
-            List<Runnable> actions = new ArrayList<>(listeners.size());
-            for (NotificationListener listener : listeners) {
-                actions.add(listener.record(h, change));
-            }
-            return actions;
-        });
-        for (Runnable action : afterCommit) {
-            try {
-                action.run();
-            } catch (RuntimeException e) {
-                // The change is committed; a failed wake-up is caught up by polling and replay.
-                log.warn("after-commit action failed", e);
-            }
+        } finally {
+            userLock.unlock();
         }
     }
 }

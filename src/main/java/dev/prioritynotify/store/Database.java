@@ -24,9 +24,10 @@ public final class Database implements AutoCloseable {
     private final Dialect dialect;
     /**
      * SQLite allows one writer at a time. Queuing writers here, in Java, is far cheaper than
-     * letting them collide inside SQLite, whose busy handler sleeps and retries.
+     * letting them collide inside SQLite, whose busy handler sleeps and retries. Not fair: a
+     * fair lock hands over to a parked thread on every release, which costs more than it is worth.
      */
-    private final ReentrantLock sqliteWriteLock = new ReentrantLock(true);
+    private final ReentrantLock sqliteWriteLock = new ReentrantLock();
 
     private Database(HikariDataSource dataSource, Dialect dialect) {
         this.dataSource = dataSource;

@@ -1,11 +1,11 @@
 package dev.prioritynotify.stream;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * In-process fan-out of committed events to the open streams of their user. Publishing never
@@ -18,6 +18,17 @@ public final class StreamHub {
 
     public StreamHub(int capacity) {
         this.capacity = capacity;
+    }
+
+    /** An event with its SSE frame, rendered once however many streams receive it. */
+    record Outgoing(Event event, byte[] frame) {
+        static final Outgoing HEARTBEAT = new Outgoing(null, ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+        static final Outgoing CLOSE = new Outgoing(null, new byte[0]);
+
+        static Outgoing of(Event e) {
+            String frame = "id: " + e.seq() + "\nevent: " + e.type() + "\ndata: " + e.payload() + "\n\n";
+            return new Outgoing(e, frame.getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     Subscription subscribe(UUID userId) {
@@ -38,10 +49,25 @@ public final class StreamHub {
         if (subscribers == null) {
             return;
         }
+        Outgoing out = Outgoing.of(event);
         for (Subscription s : subscribers) {
-            if (!s.queue.offer(event)) {
+            if (!s.queue.offer(out)) {
                 s.cutOff = true;
                 unsubscribe(s);
+            }
+        }
+    }
+
+    /**
+     * Called every heartbeat interval: one timer for all streams, instead of a timed wait in
+     * each. A stream with events already queued needs no heartbeat.
+     */
+    public void heartbeat() {
+        for (Set<Subscription> set : byUser.values()) {
+            for (Subscription s : set) {
+                if (s.queue.isEmpty()) {
+                    s.queue.offer(Outgoing.HEARTBEAT);
+                }
             }
         }
     }
@@ -57,10 +83,8 @@ public final class StreamHub {
     }
 
     static final class Subscription {
-        private static final Event CLOSE = new Event(null, -1, "close", null, null, null);
-
         final UUID userId;
-        final BlockingQueue<Event> queue;
+        final BlockingQueue<Outgoing> queue;
         volatile boolean cutOff;
         volatile boolean closed;
 
@@ -69,19 +93,13 @@ public final class StreamHub {
             this.queue = new ArrayBlockingQueue<>(capacity);
         }
 
-        /** The next event, or null after {@code timeoutMillis} with none; null too once closed or cut off. */
-        Event poll(long timeoutMillis) throws InterruptedException {
-            Event e = queue.poll(timeoutMillis, TimeUnit.MILLISECONDS);
-            return e == CLOSE ? null : e;
-        }
-
         boolean isOver() {
             return cutOff || closed;
         }
 
         void close() {
             closed = true;
-            queue.offer(CLOSE);
+            queue.offer(Outgoing.CLOSE);
         }
     }
 }

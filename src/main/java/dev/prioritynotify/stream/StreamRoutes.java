@@ -16,12 +16,12 @@ import java.util.UUID;
 
 /**
  * {@code GET /api/notifications/stream}: Server-Sent Events. Each request holds one virtual thread
- * that replays what the client missed, then forwards live events from its queue in order,
- * filling any gap from the log, so every event reaches the client exactly once and in sequence.
+ * that replays what the client missed, then forwards live events (and the hub's heartbeats) from
+ * its queue in order, filling any gap from the log, so every event reaches the client exactly
+ * once and in sequence.
  */
 public final class StreamRoutes {
     private static final int REPLAY_PAGE = 500;
-    private static final byte[] HEARTBEAT = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
 
     private final Authenticator auth;
     private final EventLog log;
@@ -70,29 +70,29 @@ public final class StreamRoutes {
 
     private void forwardLive(HttpServletResponse res, OutputStream out, StreamHub.Subscription sub, long last)
             throws IOException, InterruptedException {
-        long heartbeatMillis = config.heartbeat().toMillis();
         while (!sub.isOver()) {
-            Event e = sub.poll(heartbeatMillis);
-            if (sub.isOver()) {
-                return;
-            }
-            if (e == null) {
-                out.write(HEARTBEAT);
-                res.flushBuffer();
-                continue;
-            }
+            StreamHub.Outgoing next = sub.queue.take();
             do {
-                if (e.seq() > last + 1) {
-                    // An earlier event of this user committed but has not reached the hub yet
-                    // (another thread, or another instance): take it from the log now.
-                    last = replay(out, e.userId(), last, e.seq() - 1);
+                if (sub.isOver()) {
+                    return;
                 }
-                if (e.seq() == last + 1) {
-                    write(out, e);
-                    last = e.seq();
+                Event e = next.event();
+                if (e == null) {
+                    out.write(next.frame()); // heartbeat
+                } else {
+                    if (e.seq() > last + 1) {
+                        // An earlier event of this user committed but has not reached the hub
+                        // (it came from another instance, or its publication failed): take it
+                        // from the log now.
+                        last = replay(out, e.userId(), last, e.seq() - 1);
+                    }
+                    if (e.seq() == last + 1) {
+                        out.write(next.frame());
+                        last = e.seq();
+                    }
                 }
-                e = sub.queue.poll(); // drain what is queued, then flush once
-            } while (e != null && !sub.isOver());
+                next = sub.queue.poll(); // drain what is queued, then flush once
+            } while (next != null);
             res.flushBuffer();
         }
     }
@@ -106,16 +106,11 @@ public final class StreamRoutes {
                 return upTo;
             }
             for (Event e : page) {
-                write(out, e);
+                out.write(StreamHub.Outgoing.of(e).frame());
                 last = e.seq();
             }
         }
         return last;
-    }
-
-    private static void write(OutputStream out, Event e) throws IOException {
-        String frame = "id: " + e.seq() + "\nevent: " + e.type() + "\ndata: " + e.payload() + "\n\n";
-        out.write(frame.getBytes(StandardCharsets.UTF_8));
     }
 
     private static Long lastEventId(Context ctx) {
