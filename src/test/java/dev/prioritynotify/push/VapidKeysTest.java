@@ -148,6 +148,19 @@ class VapidKeysTest {
     }
 
     @Test
+    void refusesSec1PemWhoseEmbeddedPublicKeyDoesNotMatch() {
+        // Same SEC 1 structure with the last byte of the embedded public point changed.
+        byte[] der = Base64.getMimeDecoder().decode(OPENSSL_SEC1.substring(
+                OPENSSL_SEC1.indexOf("MHcC"), OPENSSL_SEC1.indexOf("-----END EC PRIVATE KEY")));
+        der[der.length - 1] ^= 1;
+
+        assertThatThrownBy(() -> VapidKeys.parse(null, pem("EC PRIVATE KEY", der)))
+                .hasMessage("VAPID_PRIVATE_KEY: the public key embedded in the PEM does not match its private key");
+        assertThatThrownBy(() -> VapidKeys.parse(null, pem("EC PRIVATE KEY", new byte[] {0x30, 0x03, 0x02, 0x01, 0x01})))
+                .hasMessage("VAPID_PRIVATE_KEY: malformed EC PRIVATE KEY");
+    }
+
+    @Test
     void neverShowsThePrivateKeyInToString() {
         VapidKeys keys = VapidKeys.parse(null, OPENSSL_SEC1);
 

@@ -175,6 +175,25 @@ class WebPushEncryptionTest {
     }
 
     @Test
+    void installWithPreferenceMakesAccpTheGlobalDefaultWhenItLoads() throws Exception {
+        if (CryptoProviders.accp().isEmpty()) {
+            assertThat(CryptoProviders.install(true).name()).isEqualTo("JDK");
+            return;
+        }
+        try {
+            CryptoProviders installed = CryptoProviders.install(true);
+
+            assertThat(installed.name()).isEqualTo("ACCP");
+            assertThat(java.security.KeyPairGenerator.getInstance("EC").getProvider().getName())
+                    .isEqualTo("AmazonCorrettoCryptoProvider");
+            assertThat(javax.crypto.Cipher.getInstance("AES/GCM/NoPadding").getProvider().getName())
+                    .isEqualTo("AmazonCorrettoCryptoProvider");
+        } finally {
+            java.security.Security.removeProvider("AmazonCorrettoCryptoProvider"); // leave the JVM as found
+        }
+    }
+
+    @Test
     void installWithoutPreferenceKeepsTheJdkProviders() {
         assertThat(CryptoProviders.install(false).name()).isEqualTo("JDK");
         assertThat(CryptoProviders.install(CryptoProviders.Mode.JDK).name()).isEqualTo("JDK");
