@@ -219,7 +219,7 @@ public final class CryptoProviders {
      * ({@code LibCryptoRng}); its key generation ignores the argument and uses that DRBG anyway.
      */
     SecureRandom secureRandom() {
-        if (ec == symmetric && "ACCP".equals(name)) {
+        if ("ACCP".equals(name)) {
             try {
                 return SecureRandom.getInstance("LibCryptoRng", ec);
             } catch (NoSuchAlgorithmException e) {
