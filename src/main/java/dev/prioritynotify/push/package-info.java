@@ -1,0 +1,20 @@
+/**
+ * Web Push: the cryptography that makes a notification deliverable to a browser's push service.
+ *
+ * <p>This package owns, as pure functions without I/O:
+ * <ul>
+ *   <li>message encryption per RFC 8291 with the {@code aes128gcm} content coding of RFC 8188
+ *       ({@link dev.prioritynotify.push.WebPushEncryption});</li>
+ *   <li>validation of a subscription's {@code p256dh} and {@code auth} keys
+ *       ({@link dev.prioritynotify.push.SubscriptionKeys});</li>
+ *   <li>the application server ("VAPID") key pair and the RFC 8292 {@code Authorization} header
+ *       ({@link dev.prioritynotify.push.VapidKeys}, {@link dev.prioritynotify.push.VapidSigner});</li>
+ *   <li>the choice of JCA providers: Amazon Corretto Crypto Provider when its native library
+ *       loads, the JDK's SunEC/SunJCE otherwise ({@link dev.prioritynotify.push.CryptoProviders}).</li>
+ * </ul>
+ *
+ * <p>Every class takes its {@link dev.prioritynotify.push.CryptoProviders} explicitly rather than
+ * relying on the global provider order, so one JVM can run the same code on both providers (the
+ * tests do exactly that).
+ */
+package dev.prioritynotify.push;
