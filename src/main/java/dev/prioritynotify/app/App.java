@@ -11,6 +11,9 @@ import dev.prioritynotify.http.Input;
 import dev.prioritynotify.http.Json;
 import dev.prioritynotify.notification.NotificationRoutes;
 import dev.prioritynotify.notification.NotificationService;
+import dev.prioritynotify.push.EndpointPolicy;
+import dev.prioritynotify.push.PushRoutes;
+import dev.prioritynotify.push.WebPush;
 import dev.prioritynotify.store.Database;
 import dev.prioritynotify.store.Ids;
 import dev.prioritynotify.stream.EventLog;
@@ -33,17 +36,19 @@ public final class App implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(App.class);
 
     /** The storage-backed services, without HTTP: what the CLI's offline commands use too. */
-    public record Services(Database db, UserRepository users, LocalAccounts accounts, TokenService tokens,
+    public record Services(Database db, Ids ids, UserRepository users, LocalAccounts accounts, TokenService tokens,
                            NotificationService notifications) {}
 
     private final Services services;
     private final StreamHub hub;
+    private final WebPush push;
     private final Jobs jobs;
     private final Javalin server;
 
-    private App(Services services, StreamHub hub, Jobs jobs, Javalin server) {
+    private App(Services services, StreamHub hub, WebPush push, Jobs jobs, Javalin server) {
         this.services = services;
         this.hub = hub;
+        this.push = push;
         this.jobs = jobs;
         this.server = server;
     }
@@ -59,7 +64,7 @@ public final class App implements AutoCloseable {
         }
         Ids ids = new Ids(clock);
         UserRepository users = new UserRepository(db);
-        return new Services(db, users, new LocalAccounts(users, ids, clock), new TokenService(db, ids, clock),
+        return new Services(db, ids, users, new LocalAccounts(users, ids, clock), new TokenService(db, ids, clock),
                 new NotificationService(db, ids, clock));
     }
 
@@ -74,7 +79,7 @@ public final class App implements AutoCloseable {
     }
 
     private static App start(Config config, InstantSource clock, Services services) {
-        Secret secretKey = DataDirectory.secretKey(config); // kept for the parts that sign and encrypt
+        Secret secretKey = DataDirectory.secretKey(config);
         ObjectMapper mapper = Json.mapper();
         Input input = new Input(mapper);
         Authenticator auth = new Authenticator(services.tokens());
@@ -83,10 +88,16 @@ public final class App implements AutoCloseable {
         EventLog eventLog = new EventLog(services.db(), hub, mapper, clock);
         services.notifications().addListener(eventLog);
 
+        EndpointPolicy endpointPolicy = new EndpointPolicy(config.push().allowedHosts(), config.push().allowInsecureEndpoints());
+        WebPush push = WebPush.start(config.push(), services.db(), services.ids(), mapper, clock, secretKey, endpointPolicy);
+        services.notifications().addListener(push.dispatcher());
+
         HealthRoutes health = new HealthRoutes(services.db());
         MeRoutes me = new MeRoutes(auth, services.users());
         NotificationRoutes notifications = new NotificationRoutes(services.notifications(), auth, input);
         StreamRoutes stream = new StreamRoutes(auth, eventLog, hub, config.stream());
+        PushRoutes pushRoutes = new PushRoutes(push, endpointPolicy, auth, services.users(), input, config.push(),
+                services.ids(), clock);
 
         Javalin server = Javalin.create(cfg -> {
             cfg.concurrency.useVirtualThreads = true;
@@ -113,6 +124,7 @@ public final class App implements AutoCloseable {
             // The stream's fixed path is registered before the {id} routes that would also match it.
             stream.register(cfg.routes);
             notifications.register(cfg.routes);
+            pushRoutes.register(cfg.routes);
         });
         server.start();
 
@@ -132,7 +144,7 @@ public final class App implements AutoCloseable {
         });
         log.info("listening on {}:{} with {} storage", config.server().host(), server.port(),
                 services.db().dialect().name().toLowerCase(Locale.ROOT));
-        return new App(services, hub, jobs, server);
+        return new App(services, hub, push, jobs, server);
     }
 
     private static void checkHost(String hostHeader, List<String> allowed) {
@@ -154,11 +166,16 @@ public final class App implements AutoCloseable {
         return hub;
     }
 
+    public WebPush push() {
+        return push;
+    }
+
     @Override
     public void close() {
         hub.closeAll();
         jobs.close();
         server.stop();
+        push.close();
         services.db().close();
     }
 }

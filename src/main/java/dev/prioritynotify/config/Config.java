@@ -3,6 +3,7 @@ package dev.prioritynotify.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -17,7 +18,8 @@ public record Config(
         Optional<Secret> secretKey,
         Logging logging,
         Stream stream,
-        Retention retention) {
+        Retention retention,
+        Push push) {
 
     public record Server(String host, int port, Optional<String> baseUrl, long maxRequestSize,
                          List<String> corsOrigins, List<String> allowedHosts) {}
@@ -33,6 +35,25 @@ public record Config(
 
     /** {@code days == 0} keeps notifications forever. */
     public record Retention(int days, RetentionMode mode) {}
+
+    public enum PayloadMode { FULL, MINIMAL }
+
+    public enum CryptoProvider { AUTO, JDK }
+
+    /**
+     * Web Push. The VAPID values stay raw here: a malformed key must not stop the server, only
+     * disable push with a line naming the variable, so the push package parses them.
+     */
+    public record Push(Optional<String> vapidPublicKey, Optional<Secret> vapidPrivateKey, Optional<String> vapidSubject,
+                       boolean vapidAutogenerate, Duration vapidTokenValidity, List<String> allowedHosts,
+                       boolean allowInsecureEndpoints, PayloadMode payload, CryptoProvider cryptoProvider,
+                       Map<String, Duration> ttlByPriority, int subscribeLimitPerUser, int subscribeLimitPerAddress,
+                       Duration subscribeWindow, Duration requestTimeout, String icon, String badge) {
+        public Push {
+            ttlByPriority = Map.copyOf(ttlByPriority);
+            allowedHosts = List.copyOf(allowedHosts);
+        }
+    }
 
     public static Config from(Settings s) {
         Path dataDir = Path.of(s.string("DATA_DIR", "./data"));
@@ -69,7 +90,39 @@ public record Config(
                         s.duration("STREAM_RETRY", Duration.ofSeconds(3))),
                 new Retention(
                         s.integer("RETENTION_DAYS", 0, 0, 36_500),
-                        s.choice("RETENTION_MODE", RetentionMode.class, RetentionMode.DELETE)));
+                        s.choice("RETENTION_MODE", RetentionMode.class, RetentionMode.DELETE)),
+                push(s, baseUrl));
+    }
+
+    private static Push push(Settings s, Optional<String> baseUrl) {
+        Duration validity = s.duration("VAPID_TOKEN_VALIDITY", Duration.ofHours(12));
+        if (validity.compareTo(Duration.ofHours(24)) > 0 || validity.compareTo(Duration.ofMinutes(10)) < 0) {
+            throw new ConfigException("VAPID_TOKEN_VALIDITY", "must be between 10m and 24h (RFC 8292 caps it at 24 hours)");
+        }
+        // An https BASE_URL is a fine VAPID contact when no subject is given.
+        Optional<String> subject = s.get("VAPID_SUBJECT").or(() -> baseUrl.filter(u -> u.startsWith("https://")));
+        Map<String, Duration> ttl = new java.util.LinkedHashMap<>();
+        ttl.put("low", s.duration("PUSH_TTL_LOW", Duration.ofHours(1)));
+        ttl.put("medium", s.duration("PUSH_TTL_MEDIUM", Duration.ofHours(12)));
+        ttl.put("high", s.duration("PUSH_TTL_HIGH", Duration.ofDays(1)));
+        ttl.put("critical", s.duration("PUSH_TTL_CRITICAL", Duration.ofDays(7)));
+        return new Push(
+                s.get("VAPID_PUBLIC_KEY"),
+                s.get("VAPID_PRIVATE_KEY").map(Secret::new),
+                subject,
+                s.bool("VAPID_AUTOGENERATE", true),
+                validity,
+                s.list("PUSH_ALLOWED_HOSTS").stream().map(h -> h.toLowerCase(java.util.Locale.ROOT)).toList(),
+                s.bool("PUSH_ALLOW_INSECURE_ENDPOINTS", false),
+                s.choice("PUSH_PAYLOAD", PayloadMode.class, PayloadMode.FULL),
+                s.choice("CRYPTO_PROVIDER", CryptoProvider.class, CryptoProvider.AUTO),
+                ttl,
+                s.integer("PUSH_SUBSCRIBE_LIMIT", 10, 1, 100_000),
+                s.integer("PUSH_SUBSCRIBE_LIMIT_PER_ADDRESS", 30, 1, 100_000),
+                s.duration("PUSH_SUBSCRIBE_WINDOW", Duration.ofMinutes(1)),
+                s.duration("PUSH_REQUEST_TIMEOUT", Duration.ofSeconds(30)),
+                s.string("PUSH_ICON", "/static/icon-192.png"),
+                s.string("PUSH_BADGE", "/static/badge-72.png"));
     }
 
     private static String validateBaseUrl(String url) {

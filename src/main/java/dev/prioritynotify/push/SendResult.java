@@ -1,0 +1,24 @@
+package dev.prioritynotify.push;
+
+import java.time.Duration;
+
+/**
+ * What became of one push request: a value the caller (the hand-off now, the durable delivery
+ * queue later) acts on. The sender itself never retries, deletes or sleeps.
+ */
+public sealed interface SendResult {
+    /** 201/202: the push service has the message. */
+    record Delivered(int status) implements SendResult {}
+
+    /** 404/410: the subscription no longer exists; delete it, never send to it again. */
+    record Gone(int status) implements SendResult {}
+
+    /** 429: come back no earlier than {@code after}. */
+    record RetryAfter(Duration after) implements SendResult {}
+
+    /** 5xx, timeout, connection error: worth retrying with backoff. */
+    record Retryable(String reason) implements SendResult {}
+
+    /** 400/401/403/413 and other answers that a retry will not fix — but not a dead device either. */
+    record Rejected(int status, String reason) implements SendResult {}
+}

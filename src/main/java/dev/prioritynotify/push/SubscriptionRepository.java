@@ -1,0 +1,110 @@
+package dev.prioritynotify.push;
+
+import dev.prioritynotify.notification.Priority;
+import dev.prioritynotify.store.Database;
+import dev.prioritynotify.store.Dialect;
+import dev.prioritynotify.store.Ids;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.statement.StatementContext;
+
+public final class SubscriptionRepository {
+    private static final String COLUMNS = "id, user_id, endpoint, p256dh, auth, user_agent, device_name, min_priority, "
+            + "created_at, updated_at, last_used_at, last_error, failure_count";
+    private static final String SELECT_BY_ENDPOINT = "SELECT " + COLUMNS + " FROM push_subscriptions WHERE endpoint = :endpoint";
+    private static final String SELECT_BY_USER = "SELECT " + COLUMNS + " FROM push_subscriptions WHERE user_id = :userId ORDER BY created_at";
+    private static final String SELECT_ALL = "SELECT " + COLUMNS + " FROM push_subscriptions ORDER BY created_at";
+    private static final String INSERT_SUBSCRIPTION = """
+            INSERT INTO push_subscriptions (id, user_id, endpoint, p256dh, auth, user_agent, device_name, min_priority,
+                                            created_at, updated_at)
+            VALUES (:id, :userId, :endpoint, :p256dh, :auth, :userAgent, :deviceName, :minPriority, :now, :now)""";
+    /** A browser re-subscribing (new keys, or another user signed in on it) takes the row over; its history resets. */
+    private static final String UPDATE_SUBSCRIPTION = """
+            UPDATE push_subscriptions SET user_id = :userId, p256dh = :p256dh, auth = :auth, user_agent = :userAgent,
+                   device_name = :deviceName, min_priority = :minPriority, updated_at = :now,
+                   last_error = NULL, failure_count = 0
+            WHERE endpoint = :endpoint""";
+    private static final String DELETE_BY_ENDPOINT = "DELETE FROM push_subscriptions WHERE endpoint = :endpoint AND user_id = :userId";
+    private static final String DELETE_BY_ID = "DELETE FROM push_subscriptions WHERE id = :id AND user_id = :userId";
+    private static final String DELETE_GONE = "DELETE FROM push_subscriptions WHERE id = :id";
+    private static final String MARK_DELIVERED = """
+            UPDATE push_subscriptions SET last_used_at = :now, failure_count = 0, last_error = NULL WHERE id = :id""";
+    private static final String MARK_FAILED = """
+            UPDATE push_subscriptions SET failure_count = failure_count + 1, last_error = :error WHERE id = :id""";
+
+    private final Database db;
+    private final Ids ids;
+
+    public SubscriptionRepository(Database db, Ids ids) {
+        this.db = db;
+        this.ids = ids;
+    }
+
+    /** What the browser sent, validated. */
+    public record NewSubscription(String endpoint, SubscriptionKeys keys, String userAgent, String deviceName, Priority minPriority) {}
+
+    public record Upserted(PushSubscription subscription, boolean created) {}
+
+    /** Insert, or update the row with the same endpoint (the endpoint identifies the browser). */
+    public Upserted upsert(UUID userId, NewSubscription s, Instant now) {
+        return db.inTransaction(h -> {
+            boolean exists = h.createQuery(SELECT_BY_ENDPOINT).bind("endpoint", s.endpoint()).map(this::map).findOne().isPresent();
+            var update = h.createUpdate(exists ? UPDATE_SUBSCRIPTION : INSERT_SUBSCRIPTION)
+                    .bind("userId", userId)
+                    .bind("endpoint", s.endpoint())
+                    .bind("p256dh", s.keys().p256dhBase64Url())
+                    .bind("auth", s.keys().authBase64Url())
+                    .bind("userAgent", s.userAgent())
+                    .bind("deviceName", s.deviceName())
+                    .bind("minPriority", s.minPriority().wire())
+                    .bind("now", now);
+            if (!exists) {
+                update.bind("id", ids.next());
+            }
+            update.execute();
+            PushSubscription stored = h.createQuery(SELECT_BY_ENDPOINT).bind("endpoint", s.endpoint()).map(this::map).one();
+            return new Upserted(stored, !exists);
+        });
+    }
+
+    public List<PushSubscription> listByUser(UUID userId) {
+        return db.jdbi().withHandle(h -> h.createQuery(SELECT_BY_USER).bind("userId", userId).map(this::map).list());
+    }
+
+    public List<PushSubscription> listAll() {
+        return db.jdbi().withHandle(h -> h.createQuery(SELECT_ALL).map(this::map).list());
+    }
+
+    public boolean deleteByEndpoint(UUID userId, String endpoint) {
+        return db.inTransaction(h -> h.createUpdate(DELETE_BY_ENDPOINT).bind("endpoint", endpoint).bind("userId", userId).execute()) > 0;
+    }
+
+    public boolean deleteById(UUID userId, UUID id) {
+        return db.inTransaction(h -> h.createUpdate(DELETE_BY_ID).bind("id", id).bind("userId", userId).execute()) > 0;
+    }
+
+    /** The push service said the subscription no longer exists (404/410). */
+    public void deleteGone(UUID id) {
+        db.inTransaction(h -> h.createUpdate(DELETE_GONE).bind("id", id).execute());
+    }
+
+    public void markDelivered(UUID id, Instant now) {
+        db.inTransaction(h -> h.createUpdate(MARK_DELIVERED).bind("id", id).bind("now", now).execute());
+    }
+
+    public void markFailed(UUID id, String error) {
+        db.inTransaction(h -> h.createUpdate(MARK_FAILED).bind("id", id).bind("error", error).execute());
+    }
+
+    private PushSubscription map(ResultSet rs, StatementContext ctx) throws SQLException {
+        Dialect d = db.dialect();
+        return new PushSubscription(d.uuid(rs, "id"), d.uuid(rs, "user_id"), rs.getString("endpoint"),
+                SubscriptionKeys.parse(rs.getString("p256dh"), rs.getString("auth")), rs.getString("user_agent"),
+                rs.getString("device_name"), Priority.parse(rs.getString("min_priority")), d.instant(rs, "created_at"),
+                d.instant(rs, "updated_at"), d.instant(rs, "last_used_at"), rs.getString("last_error"), rs.getInt("failure_count"));
+    }
+}

@@ -1,0 +1,117 @@
+package dev.prioritynotify.push;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.prioritynotify.config.Config;
+import dev.prioritynotify.config.Secret;
+import dev.prioritynotify.store.SettingsRepository;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.InstantSource;
+import java.util.Base64;
+import java.util.Optional;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds the VAPID key pair: {@code VAPID_PUBLIC_KEY} + {@code VAPID_PRIVATE_KEY} (or
+ * {@code VAPID_PRIVATE_KEY_FILE}); else the pair generated on an earlier start and kept in the
+ * {@code settings} table, its private key sealed with AES-GCM under a key derived from
+ * {@code SECRET_KEY}; else a new pair, generated and stored now. Any problem disables push with
+ * one line naming the variable; the server itself keeps running.
+ */
+final class VapidKeyStore {
+    private static final Logger log = LoggerFactory.getLogger(VapidKeyStore.class);
+    static final String SETTING = "vapid.keys";
+    private static final byte[] KEY_INFO = "priority-notify vapid private key v1".getBytes(StandardCharsets.US_ASCII);
+
+    private final SettingsRepository settings;
+    private final ObjectMapper mapper;
+    private final InstantSource clock;
+
+    VapidKeyStore(SettingsRepository settings, ObjectMapper mapper, InstantSource clock) {
+        this.settings = settings;
+        this.mapper = mapper;
+        this.clock = clock;
+    }
+
+    Optional<VapidKeys> load(Config.Push push, Secret secretKey) {
+        if (push.vapidPrivateKey().isPresent()) {
+            try {
+                return Optional.of(VapidKeys.parse(push.vapidPublicKey().orElse(null), push.vapidPrivateKey().get().value()));
+            } catch (IllegalArgumentException e) {
+                log.warn("{}; Web Push is disabled", e.getMessage());
+                return Optional.empty();
+            }
+        }
+        if (push.vapidPublicKey().isPresent()) {
+            log.warn("VAPID_PRIVATE_KEY: missing while VAPID_PUBLIC_KEY is set (or use VAPID_PRIVATE_KEY_FILE); Web Push is disabled");
+            return Optional.empty();
+        }
+        Optional<String> stored = settings.get(SETTING);
+        if (stored.isPresent()) {
+            return open(stored.get(), secretKey);
+        }
+        if (!push.vapidAutogenerate()) {
+            log.warn("VAPID_PRIVATE_KEY: not set and VAPID_AUTOGENERATE=false; Web Push is disabled");
+            return Optional.empty();
+        }
+        VapidKeys generated = VapidKeys.generate();
+        // Another instance may have generated a pair at the same moment: whichever was stored first wins.
+        String winner = settings.putIfAbsent(SETTING, seal(generated, secretKey), clock.instant());
+        log.info("generated a VAPID key pair and stored it (private key encrypted); public key {}", generated.publicKeyBase64Url());
+        return open(winner, secretKey);
+    }
+
+    private Optional<VapidKeys> open(String stored, Secret secretKey) {
+        try {
+            JsonNode json = mapper.readTree(stored);
+            byte[] sealed = Base64.getUrlDecoder().decode(json.get("private_key_sealed").asText());
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(derive(secretKey), "AES"), new GCMParameterSpec(128, sealed, 0, 12));
+            byte[] privateKey = cipher.doFinal(sealed, 12, sealed.length - 12);
+            return Optional.of(VapidKeys.parse(json.get("public_key").asText(),
+                    Base64.getUrlEncoder().withoutPadding().encodeToString(privateKey)));
+        } catch (GeneralSecurityException e) {
+            log.warn("SECRET_KEY: cannot open the stored VAPID key (was SECRET_KEY changed?); Web Push is disabled");
+            return Optional.empty();
+        } catch (Exception e) {
+            log.warn("settings: the stored VAPID key is unreadable ({}); Web Push is disabled", e.getClass().getSimpleName());
+            return Optional.empty();
+        }
+    }
+
+    private String seal(VapidKeys keys, Secret secretKey) {
+        try {
+            byte[] nonce = new byte[12];
+            new SecureRandom().nextBytes(nonce);
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(derive(secretKey), "AES"), new GCMParameterSpec(128, nonce));
+            byte[] ciphertext = cipher.doFinal(Base64.getUrlDecoder().decode(keys.privateKeyBase64Url()));
+            byte[] sealed = new byte[12 + ciphertext.length];
+            System.arraycopy(nonce, 0, sealed, 0, 12);
+            System.arraycopy(ciphertext, 0, sealed, 12, ciphertext.length);
+            return mapper.writeValueAsString(java.util.Map.of(
+                    "public_key", keys.publicKeyBase64Url(),
+                    "private_key_sealed", Base64.getUrlEncoder().withoutPadding().encodeToString(sealed)));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot seal the VAPID private key", e);
+        }
+    }
+
+    /** HKDF-SHA256 (RFC 5869) of SECRET_KEY, so the sealing key is independent of any other use of the secret. */
+    private static byte[] derive(Secret secretKey) throws GeneralSecurityException {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(new byte[32], "HmacSHA256"));
+        byte[] prk = mac.doFinal(secretKey.value().getBytes(StandardCharsets.UTF_8));
+        mac.init(new SecretKeySpec(prk, "HmacSHA256"));
+        mac.update(KEY_INFO);
+        mac.update((byte) 1);
+        return java.util.Arrays.copyOf(mac.doFinal(), 32);
+    }
+}

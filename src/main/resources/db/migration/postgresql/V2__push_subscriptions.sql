@@ -1,0 +1,17 @@
+-- Web Push subscriptions: one row per browser/PWA push endpoint, owned by one user.
+CREATE TABLE push_subscriptions (
+    id            UUID        PRIMARY KEY,
+    user_id       UUID        NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    endpoint      TEXT        NOT NULL UNIQUE,
+    p256dh        TEXT        NOT NULL,
+    auth          TEXT        NOT NULL,
+    user_agent    TEXT,
+    device_name   TEXT,
+    min_priority  TEXT        NOT NULL DEFAULT 'low' CHECK (min_priority IN ('low', 'medium', 'high', 'critical')),
+    created_at    TIMESTAMPTZ NOT NULL,
+    updated_at    TIMESTAMPTZ NOT NULL,
+    last_used_at  TIMESTAMPTZ,
+    last_error    TEXT,
+    failure_count INTEGER     NOT NULL DEFAULT 0
+);
+CREATE INDEX push_subscriptions_user ON push_subscriptions (user_id);
