@@ -30,13 +30,23 @@ public final class TestServer implements AutoCloseable {
     private static final ObjectMapper MAPPER = Json.mapper();
 
     private final TestDatabases.Fresh database;
-    private final App app;
+    private final Map<String, String> settings;
+    private final InstantSource clock;
+    private App app;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private TestServer(TestDatabases.Fresh database, App app) {
+    private TestServer(TestDatabases.Fresh database, Map<String, String> settings, InstantSource clock) {
         this.database = database;
-        this.app = app;
+        this.settings = Map.copyOf(settings);
+        this.clock = clock;
+        this.app = App.start(Config.from(Settings.of(settings)), clock);
+    }
+
+    /** Stops the application and starts it again on the same database and data directory. */
+    public void restart() {
+        app.close();
+        app = App.start(Config.from(Settings.of(settings)), clock);
     }
 
     public static TestServer start(Dialect dialect, Path tempDir) {
@@ -52,7 +62,7 @@ public final class TestServer implements AutoCloseable {
         settings.put("STREAM_HEARTBEAT", "1s");
         settings.putAll(extra);
         try {
-            return new TestServer(db, App.start(Config.from(Settings.of(settings)), clock));
+            return new TestServer(db, settings, clock);
         } catch (RuntimeException e) {
             db.close();
             throw e;
