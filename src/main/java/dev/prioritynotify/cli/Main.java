@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
 
 @Command(name = "priority-notify", mixinStandardHelpOptions = true, version = "priority-notify 0.1.0",
         description = "Self-hosted notification hub. Without a command, runs the server.",
-        subcommands = {ServeCommand.class, MigrateCommand.class, UserCommand.class, TokenCommand.class, PublishCommand.class})
+        subcommands = {ServeCommand.class, MigrateCommand.class, UserCommand.class, TokenCommand.class, VapidCommand.class,
+                PublishCommand.class})
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {

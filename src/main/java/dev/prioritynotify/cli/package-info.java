@@ -1,2 +1,2 @@
-/** The command line: {@code serve}, {@code migrate}, {@code user}, {@code token} and {@code publish}. */
+/** The command line: {@code serve}, {@code migrate}, {@code user}, {@code token}, {@code vapid} and {@code publish}. */
 package dev.prioritynotify.cli;

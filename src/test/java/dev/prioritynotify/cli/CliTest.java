@@ -71,6 +71,18 @@ class CliTest {
     }
 
     @Test
+    void vapidGeneratePrintsAKeyPairTheServerAccepts() throws Exception {
+        Run run = cli(Map.of(), null, "vapid", "generate");
+        assertThat(run.exit()).isZero();
+        List<String> lines = run.out().lines().toList();
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).matches("VAPID_PUBLIC_KEY=B[A-Za-z0-9_-]{86}");
+        assertThat(lines.get(1)).matches("VAPID_PRIVATE_KEY=[A-Za-z0-9_-]{43}");
+        var keys = dev.prioritynotify.push.VapidKeys.parse(lines.get(0).substring(17), lines.get(1).substring(18));
+        assertThat(keys.publicKeyBase64Url()).isEqualTo(lines.get(0).substring(17));
+    }
+
+    @Test
     void mistakesEndWithOneLineNamingTheProblem() throws Exception {
         Map<String, String> env = Map.of("DATA_DIR", tmp.resolve("data").toString());
         Run noUser = cli(env, null, "token", "create", "--user", "ghost", "--name", "x");
