@@ -112,6 +112,8 @@ final class HeadlessFirefox implements AutoCloseable {
         prefs.put("browser.topsites.contile.enabled", false);
         prefs.put("browser.ping-centre.telemetry", false);
         prefs.put("services.settings.server", "http://127.0.0.1:1/");
+        prefs.put("browser.region.network.url", "");
+        prefs.put("browser.region.update.enabled", false);
         // Console and dump() output on stdout, for the log under target/.
         prefs.put("browser.dom.window.dump.enabled", true);
         prefs.put("devtools.console.stdout.chrome", true);

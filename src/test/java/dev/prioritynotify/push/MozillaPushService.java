@@ -289,7 +289,7 @@ public final class MozillaPushService implements AutoCloseable {
         if (token == null || k == null) {
             return "VAPID: t= and k= are both required";
         }
-        if (!normaliseKey(k).equals(registeredKey)) {
+        if (!normaliseKey(k).equals(normaliseKey(registeredKey))) {
             return "VAPID: k= is not the key the subscription was made with";
         }
         try {
