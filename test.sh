@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh machine. It brings what the tests talk to: a JDK check,
-# PostgreSQL (installed and started when missing) and Node.js/npm (the independent Web Push
-# decryptor runs on Node). Extra arguments go to Maven, e.g. ./test.sh -Dtest=StreamApiTest
+# PostgreSQL (installed and started when missing), Node.js/npm (the independent Web Push
+# decryptor runs on Node) and Firefox ESR (FirefoxPushTest has a real browser decrypt our
+# pushes). Extra arguments go to Maven, e.g. ./test.sh -Dtest=StreamApiTest
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -22,6 +23,7 @@ missing=()
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)
+command -v firefox-esr >/dev/null 2>&1 || missing+=(firefox-esr)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]}" >&2
   apt_install "${missing[@]}"
