@@ -42,13 +42,15 @@ public final class App implements AutoCloseable {
     private final Services services;
     private final StreamHub hub;
     private final WebPush push;
+    private final Metrics metrics;
     private final Jobs jobs;
     private final Javalin server;
 
-    private App(Services services, StreamHub hub, WebPush push, Jobs jobs, Javalin server) {
+    private App(Services services, StreamHub hub, WebPush push, Metrics metrics, Jobs jobs, Javalin server) {
         this.services = services;
         this.hub = hub;
         this.push = push;
+        this.metrics = metrics;
         this.jobs = jobs;
         this.server = server;
     }
@@ -88,9 +90,11 @@ public final class App implements AutoCloseable {
         EventLog eventLog = new EventLog(services.db(), hub, mapper, clock);
         services.notifications().addListener(eventLog);
 
+        Metrics metrics = new Metrics();
         EndpointPolicy endpointPolicy = new EndpointPolicy(config.push().allowedHosts(), config.push().allowInsecureEndpoints());
-        WebPush push = WebPush.start(config.push(), services.db(), services.ids(), mapper, clock, secretKey, endpointPolicy);
-        services.notifications().addListener(push.dispatcher());
+        WebPush push = WebPush.start(config.push(), services.db(), services.ids(), mapper, clock, secretKey, endpointPolicy,
+                metrics.registry(), services.notifications()::find);
+        services.notifications().addListener(push.outbox());
 
         HealthRoutes health = new HealthRoutes(services.db());
         MeRoutes me = new MeRoutes(auth, services.users());
@@ -119,6 +123,7 @@ public final class App implements AutoCloseable {
             if (!allowedHosts.isEmpty()) {
                 cfg.routes.before(ctx -> checkHost(ctx.host(), allowedHosts));
             }
+            metrics.register(cfg.routes);
             health.register(cfg.routes);
             me.register(cfg.routes);
             // The stream's fixed path is registered before the {id} routes that would also match it.
@@ -137,6 +142,7 @@ public final class App implements AutoCloseable {
                 log.info("retention: {} {} notifications older than {} days", retention.mode().name().toLowerCase(Locale.ROOT), n, retention.days());
             });
         }
+        jobs.every("push-housekeeping", Duration.ofMinutes(2), Duration.ofDays(1), push::housekeeping);
         jobs.every("stream-heartbeat", config.stream().heartbeat(), config.stream().heartbeat(), hub::heartbeat);
         jobs.every("event-pruning", Duration.ofMinutes(1), Duration.ofHours(1), () -> {
             int n = eventLog.pruneOlderThan(clock.instant().minus(config.stream().eventRetention()));
@@ -144,7 +150,7 @@ public final class App implements AutoCloseable {
         });
         log.info("listening on {}:{} with {} storage", config.server().host(), server.port(),
                 services.db().dialect().name().toLowerCase(Locale.ROOT));
-        return new App(services, hub, push, jobs, server);
+        return new App(services, hub, push, metrics, jobs, server);
     }
 
     private static void checkHost(String hostHeader, List<String> allowed) {
@@ -172,10 +178,12 @@ public final class App implements AutoCloseable {
 
     @Override
     public void close() {
+        // Stop taking requests and claiming pushes first; finish what is in flight; then close storage.
         hub.closeAll();
         jobs.close();
         server.stop();
         push.close();
+        metrics.close();
         services.db().close();
     }
 }

@@ -48,12 +48,22 @@ public record Config(
                        boolean vapidAutogenerate, Duration vapidTokenValidity, List<String> allowedHosts,
                        boolean allowInsecureEndpoints, PayloadMode payload, CryptoProvider cryptoProvider,
                        Map<String, Duration> ttlByPriority, int subscribeLimitPerUser, int subscribeLimitPerAddress,
-                       Duration subscribeWindow, Duration requestTimeout, String icon, String badge) {
+                       Duration subscribeWindow, Duration requestTimeout, String icon, String badge,
+                       Delivery delivery) {
         public Push {
             ttlByPriority = Map.copyOf(ttlByPriority);
             allowedHosts = List.copyOf(allowedHosts);
         }
     }
+
+    /**
+     * The durable delivery queue: retry schedule ({@code base × 2^n} with jitter, capped), worker
+     * limits, burst coalescing and housekeeping.
+     */
+    public record Delivery(Duration retryBase, Duration retryMaxDelay, int retryMaxAttempts, Duration retryAfterCap,
+                           Duration pollInterval, int concurrency, int concurrencyPerOrigin, int claimBatch,
+                           int burstLimit, Duration burstWindow, Duration staleAfter, Duration retention,
+                           Duration shutdownGrace) {}
 
     public static Config from(Settings s) {
         Path dataDir = Path.of(s.string("DATA_DIR", "./data"));
@@ -122,7 +132,21 @@ public record Config(
                 s.duration("PUSH_SUBSCRIBE_WINDOW", Duration.ofMinutes(1)),
                 s.duration("PUSH_REQUEST_TIMEOUT", Duration.ofSeconds(30)),
                 s.string("PUSH_ICON", "/static/icon-192.png"),
-                s.string("PUSH_BADGE", "/static/badge-72.png"));
+                s.string("PUSH_BADGE", "/static/badge-72.png"),
+                new Delivery(
+                        s.duration("PUSH_RETRY_BASE", Duration.ofSeconds(5)),
+                        s.duration("PUSH_RETRY_MAX_DELAY", Duration.ofHours(1)),
+                        s.integer("PUSH_RETRY_MAX_ATTEMPTS", 8, 1, 100),
+                        s.duration("PUSH_RETRY_AFTER_CAP", Duration.ofHours(1)),
+                        s.duration("PUSH_WORKER_POLL", Duration.ofSeconds(1)),
+                        s.integer("PUSH_CONCURRENCY", 256, 1, 10_000),
+                        s.integer("PUSH_CONCURRENCY_PER_ORIGIN", 64, 1, 10_000),
+                        s.integer("PUSH_CLAIM_BATCH", 256, 1, 10_000),
+                        s.integer("PUSH_BURST_LIMIT", 10, 1, 1_000_000),
+                        s.duration("PUSH_BURST_WINDOW", Duration.ofMinutes(1)),
+                        s.duration("PUSH_STALE_AFTER", Duration.ofDays(30)),
+                        s.duration("PUSH_DELIVERY_RETENTION", Duration.ofDays(7)),
+                        s.duration("PUSH_SHUTDOWN_GRACE", Duration.ofSeconds(10))));
     }
 
     private static String validateBaseUrl(String url) {

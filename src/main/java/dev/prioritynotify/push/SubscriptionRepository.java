@@ -75,6 +75,18 @@ public final class SubscriptionRepository {
         return db.jdbi().withHandle(h -> h.createQuery(SELECT_BY_USER).bind("userId", userId).map(this::map).list());
     }
 
+    List<PushSubscription> findByIds(List<UUID> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM push_subscriptions WHERE id IN (<ids>)")
+                .bindList("ids", ids).map(this::map).list());
+    }
+
+    public long count() {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM push_subscriptions").mapTo(Long.class).one());
+    }
+
     public List<PushSubscription> listAll() {
         return db.jdbi().withHandle(h -> h.createQuery(SELECT_ALL).map(this::map).list());
     }
@@ -86,6 +98,7 @@ public final class SubscriptionRepository {
     public boolean deleteById(UUID userId, UUID id) {
         return db.inTransaction(h -> h.createUpdate(DELETE_BY_ID).bind("id", id).bind("userId", userId).execute()) > 0;
     }
+
 
     /** The push service said the subscription no longer exists (404/410). */
     public void deleteGone(UUID id) {

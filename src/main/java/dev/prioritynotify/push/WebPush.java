@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.prioritynotify.config.Config;
 import dev.prioritynotify.config.Secret;
 import dev.prioritynotify.notification.Notification;
-import dev.prioritynotify.notification.NotificationChange;
 import dev.prioritynotify.notification.NotificationListener;
 import dev.prioritynotify.store.Database;
 import dev.prioritynotify.store.Ids;
 import dev.prioritynotify.store.SettingsRepository;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Instant;
 import java.time.InstantSource;
+import java.util.function.BiFunction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,12 +26,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Web Push feature: keys, subscriptions and sending. When no usable VAPID key pair exists,
- * push is disabled (the reason was logged once) and everything else keeps working.
+ * The Web Push feature: keys, subscriptions, the durable delivery queue and sending. When no
+ * usable VAPID key pair exists, push is disabled (the reason was logged once) and everything
+ * else keeps working.
  *
- * <p>Delivery here is a hand-off: after a notification commits, its pushes are sent on virtual
- * threads and the API answer never waits for a push service. The durable outbox with retries
- * replaces this hand-off; {@link PushSender} stays the "send this to that subscription" service.
+ * <p>Creating a notification writes its pushes to the outbox in the same transaction
+ * ({@link Outbox}); {@link DeliveryWorkers} send them, retry them and record what happened.
  */
 public final class WebPush implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebPush.class);
@@ -36,24 +39,39 @@ public final class WebPush implements AutoCloseable {
     private static final int MAX_CONCURRENT_SENDS = 256;
 
     private final SubscriptionRepository subscriptions;
+    private final DeliveryRepository deliveries;
     private final Optional<VapidKeys> keys;
     private final Optional<PushSender> sender;
+    private final Optional<DeliveryWorkers> workers;
     private final PushPayload payloads;
+    private final Config.Push config;
+    private final Database db;
+    private final Ids ids;
     private final InstantSource clock;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Semaphore inFlight = new Semaphore(MAX_CONCURRENT_SENDS);
 
-    private WebPush(SubscriptionRepository subscriptions, Optional<VapidKeys> keys, Optional<PushSender> sender,
-                    PushPayload payloads, InstantSource clock) {
+    private WebPush(SubscriptionRepository subscriptions, DeliveryRepository deliveries, Optional<VapidKeys> keys,
+                    Optional<PushSender> sender, Optional<DeliveryWorkers> workers, PushPayload payloads, Config.Push config,
+                    Database db, Ids ids, InstantSource clock) {
         this.subscriptions = subscriptions;
+        this.deliveries = deliveries;
         this.keys = keys;
         this.sender = sender;
+        this.workers = workers;
         this.payloads = payloads;
+        this.config = config;
+        this.db = db;
+        this.ids = ids;
         this.clock = clock;
     }
 
+    /**
+     * @param notifications how the workers read a notification (by owner and id) when they build its push
+     */
     public static WebPush start(Config.Push config, Database db, Ids ids, ObjectMapper mapper, InstantSource clock,
-                                Secret secretKey, EndpointPolicy policy) {
+                                Secret secretKey, EndpointPolicy policy, MeterRegistry metrics,
+                                BiFunction<UUID, UUID, Optional<Notification>> notifications) {
         CryptoProviders providers = CryptoProviders.install(config.cryptoProvider() == Config.CryptoProvider.AUTO
                 ? CryptoProviders.Mode.AUTO : CryptoProviders.Mode.JDK);
         log.info("push crypto: {}", providers.describe());
@@ -77,7 +95,17 @@ public final class WebPush implements AutoCloseable {
                 }
             }
         }
-        return new WebPush(subscriptions, keys, sender, payloads, clock);
+        DeliveryRepository deliveries = new DeliveryRepository(db);
+        Optional<DeliveryWorkers> workers = sender.map(s -> new DeliveryWorkers(deliveries, subscriptions, notifications, s,
+                payloads, config, clock, new PushMetrics(metrics),
+                new Backoff(config.delivery().retryBase(), config.delivery().retryMaxDelay(),
+                        config.delivery().retryMaxAttempts(), () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble())));
+        Gauge.builder("push_subscriptions_active", subscriptions, SubscriptionRepository::count)
+                .description("stored push subscriptions").register(metrics);
+        Gauge.builder("push_deliveries_pending", deliveries, DeliveryRepository::countPending)
+                .description("pushes waiting to be sent or being sent").register(metrics);
+        workers.ifPresent(DeliveryWorkers::start);
+        return new WebPush(subscriptions, deliveries, keys, sender, workers, payloads, config, db, ids, clock);
     }
 
     public boolean enabled() {
@@ -93,21 +121,39 @@ public final class WebPush implements AutoCloseable {
         return subscriptions;
     }
 
-    /** Takes part in notification creation: after commit, hands the pushes to background senders. */
-    public NotificationListener dispatcher() {
-        return (transaction, change) -> {
-            if (!(change instanceof NotificationChange.Created created) || !enabled()) {
-                return () -> { };
-            }
-            return () -> executor.execute(() -> deliver(created.notification()));
-        };
+    /**
+     * Takes part in notification creation: the outbox rows commit with the notification. With
+     * push disabled nothing is queued (there would be no key to send them with).
+     */
+    public NotificationListener outbox() {
+        return workers.<NotificationListener>map(w -> new Outbox(db.dialect(), ids, clock, config.delivery(), w::wake))
+                .orElse((transaction, change) -> () -> { });
+    }
+
+    /** Per-device state of one notification's pushes; empty when the user has no such notification. */
+    public Optional<List<DeliveryRepository.DeliveryView>> deliveries(UUID userId, UUID notificationId) {
+        return deliveries.forNotification(userId, notificationId);
+    }
+
+    /** Daily: forget finished deliveries past their retention, and remove devices that have only failed for too long. */
+    public void housekeeping() {
+        Instant now = clock.instant();
+        int pruned = deliveries.pruneFinishedBefore(now.minus(config.delivery().retention()));
+        int stale = deliveries.deleteStaleSubscriptions(now.minus(config.delivery().staleAfter()));
+        if (pruned > 0 || stale > 0) {
+            log.info("push housekeeping: {} finished deliveries pruned, {} stale subscriptions removed", pruned, stale);
+        }
     }
 
     /** One device's outcome, for the test push and the logs. */
     public record Outcome(UUID subscriptionId, String endpoint, String deviceName, String result, String detail) {}
 
-    /** Sends {@code n} to each of the user's devices whose minimum priority admits it. */
-    List<Outcome> deliver(Notification n) {
+    /**
+     * A test push to every device of the user, sent at once and answered with each outcome. It
+     * bypasses the queue on purpose: someone is waiting for the answer, and a test is not worth
+     * retrying for an hour.
+     */
+    public List<Outcome> sendTest(Notification n) {
         List<PushSubscription> targets = subscriptions.listByUser(n.userId()).stream()
                 .filter(s -> n.priority().atLeast(s.minPriority())).toList();
         if (targets.isEmpty()) {
@@ -166,13 +212,9 @@ public final class WebPush implements AutoCloseable {
         return new Outcome(s.id(), s.endpointForDisplay(), s.deviceName(), result, detail);
     }
 
-    /** A test push to every device of the user, answering each device's outcome. */
-    public List<Outcome> sendTest(Notification probe) {
-        return deliver(probe);
-    }
-
     @Override
     public void close() {
+        workers.ifPresent(DeliveryWorkers::close);
         executor.shutdown();
         try {
             if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {

@@ -1,0 +1,219 @@
+package dev.prioritynotify.push;
+
+import dev.prioritynotify.store.Database;
+import dev.prioritynotify.store.Dialect;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.statement.PreparedBatch;
+
+/** The {@code deliveries} outbox: writing it with a notification, claiming due rows, recording outcomes. */
+final class DeliveryRepository {
+    static final String INSERT_DELIVERY = """
+            INSERT INTO deliveries (id, kind, notification_id, subscription_id, user_id, origin, state, next_attempt_at,
+                                    window_start, created_at, finished_at)
+            VALUES (:id, :kind, :notificationId, :subscriptionId, :userId, :origin, :state, :nextAttemptAt,
+                    :windowStart, :createdAt, :finishedAt)""";
+    static final String INSERT_SUMMARY = INSERT_DELIVERY
+            + " ON CONFLICT (subscription_id, window_start) WHERE kind = 'summary' DO NOTHING";
+    /**
+     * Claims due rows by setting a lease. On PostgreSQL the inner select skips rows another
+     * instance is claiming at this moment, so two instances never take the same row; on SQLite
+     * the single writer makes the statement atomic. A crashed claimer's rows come back when
+     * their lease expires ({@link #RELEASE_EXPIRED}).
+     */
+    private static final String CLAIM_DUE = """
+            UPDATE deliveries SET state = 'sending', lease_until = :leaseUntil
+            WHERE id IN (SELECT id FROM deliveries WHERE state = 'pending' AND next_attempt_at <= :now %s
+                         ORDER BY next_attempt_at LIMIT :limit %s)
+            RETURNING id, kind, notification_id, subscription_id, user_id, origin, attempts, window_start""";
+    private static final String RELEASE_EXPIRED = """
+            UPDATE deliveries SET state = 'pending', lease_until = NULL WHERE state = 'sending' AND lease_until < :now""";
+    private static final String RELEASE_CLAIMED = """
+            UPDATE deliveries SET state = 'pending', lease_until = NULL WHERE id = :id AND state = 'sending'""";
+    private static final String MARK_DELIVERED = """
+            UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, last_status = :status, last_error = NULL,
+                   lease_until = NULL, delivered_at = :now, finished_at = :now WHERE id = :id""";
+    private static final String MARK_RETRY = """
+            UPDATE deliveries SET state = 'pending', attempts = attempts + 1, last_status = :status, last_error = :error,
+                   lease_until = NULL, next_attempt_at = :next WHERE id = :id""";
+    private static final String MARK_FAILED = """
+            UPDATE deliveries SET state = 'failed', attempts = attempts + 1, last_status = :status, last_error = :error,
+                   lease_until = NULL, finished_at = :now WHERE id = :id""";
+    private static final String MARK_SUBSCRIPTION_GONE = """
+            UPDATE deliveries SET state = 'gone', last_status = :status, last_error = :error, lease_until = NULL,
+                   finished_at = :now, attempts = attempts + CASE WHEN id = :id THEN 1 ELSE 0 END
+            WHERE subscription_id = :subscriptionId AND state IN ('pending', 'sending')""";
+    private static final String DELETE_SUBSCRIPTION = "DELETE FROM push_subscriptions WHERE id = :subscriptionId";
+    private static final String SUBSCRIPTION_DELIVERED = """
+            UPDATE push_subscriptions SET last_used_at = :now, failure_count = 0, last_error = NULL, failing_since = NULL
+            WHERE id = :subscriptionId""";
+    private static final String SUBSCRIPTION_FAILED = """
+            UPDATE push_subscriptions SET failure_count = failure_count + 1, last_error = :error,
+                   failing_since = COALESCE(failing_since, :now)
+            WHERE id = :subscriptionId""";
+    private static final String COUNT_COALESCED = """
+            SELECT COUNT(*) FROM deliveries WHERE subscription_id = :subscriptionId AND window_start = :windowStart
+                   AND state = 'coalesced'""";
+    private static final String COUNT_PENDING = "SELECT COUNT(*) FROM deliveries WHERE state IN ('pending', 'sending')";
+    private static final String PRUNE_FINISHED = "DELETE FROM deliveries WHERE finished_at < :cutoff";
+    /** A device whose pushes have failed for the whole window, with no success since, is dead. */
+    private static final String DELETE_STALE_SUBSCRIPTIONS = """
+            DELETE FROM push_subscriptions WHERE failing_since < :cutoff
+                   AND (last_used_at IS NULL OR last_used_at < failing_since)""";
+    private static final String SELECT_FOR_NOTIFICATION = """
+            SELECT d.id, d.subscription_id, d.origin, d.state, d.attempts, d.next_attempt_at, d.last_status, d.last_error,
+                   d.created_at, d.delivered_at, s.endpoint, s.device_name
+            FROM deliveries d LEFT JOIN push_subscriptions s ON s.id = d.subscription_id
+            WHERE d.notification_id = :notificationId AND d.user_id = :userId ORDER BY d.created_at, d.id""";
+    private static final String NOTIFICATION_EXISTS = "SELECT COUNT(*) FROM notifications WHERE id = :id AND user_id = :userId";
+
+    private final Database db;
+    private final String claimSql;
+    private final String claimSqlWithExclusions;
+
+    DeliveryRepository(Database db) {
+        this.db = db;
+        String lock = db.dialect() == Dialect.POSTGRESQL ? "FOR UPDATE SKIP LOCKED" : "";
+        this.claimSql = CLAIM_DUE.formatted("", lock);
+        this.claimSqlWithExclusions = CLAIM_DUE.formatted("AND origin NOT IN (<busy>)", lock);
+    }
+
+    /** Claims up to {@code limit} due deliveries, leaving out origins already at their concurrency limit. */
+    List<Delivery> claim(int limit, Instant now, Instant leaseUntil, Collection<String> busyOrigins) {
+        Dialect d = db.dialect();
+        return db.inTransaction(h -> {
+            var q = h.createQuery(busyOrigins.isEmpty() ? claimSql : claimSqlWithExclusions)
+                    .bind("now", now).bind("leaseUntil", leaseUntil).bind("limit", limit);
+            if (!busyOrigins.isEmpty()) {
+                q.bindList("busy", List.copyOf(busyOrigins));
+            }
+            return q.map((rs, ctx) -> new Delivery(d.uuid(rs, "id"),
+                    Delivery.Kind.valueOf(rs.getString("kind").toUpperCase(Locale.ROOT)), d.uuid(rs, "notification_id"),
+                    d.uuid(rs, "subscription_id"), d.uuid(rs, "user_id"), rs.getString("origin"), rs.getInt("attempts"),
+                    d.instant(rs, "window_start"))).list();
+        });
+    }
+
+    int releaseExpired(Instant now) {
+        return db.inTransaction(h -> h.createUpdate(RELEASE_EXPIRED).bind("now", now).execute());
+    }
+
+    /** An outcome to write; applied in batches, one transaction per batch. */
+    sealed interface Outcome {
+        Delivery delivery();
+
+        record Delivered(Delivery delivery, int status) implements Outcome {}
+
+        record Retry(Delivery delivery, int status, String error, Instant next) implements Outcome {}
+
+        record Failed(Delivery delivery, int status, String error) implements Outcome {}
+
+        record Gone(Delivery delivery, int status) implements Outcome {}
+
+        /** Not attempted (shutdown, or its origin was busy after all): back to the queue as it was. */
+        record Released(Delivery delivery) implements Outcome {}
+    }
+
+    void record(List<Outcome> outcomes, Instant now) {
+        db.inTransaction(h -> {
+            PreparedBatch delivered = h.prepareBatch(MARK_DELIVERED);
+            PreparedBatch retry = h.prepareBatch(MARK_RETRY);
+            PreparedBatch failed = h.prepareBatch(MARK_FAILED);
+            PreparedBatch released = h.prepareBatch(RELEASE_CLAIMED);
+            PreparedBatch subscriptionOk = h.prepareBatch(SUBSCRIPTION_DELIVERED);
+            PreparedBatch subscriptionFailing = h.prepareBatch(SUBSCRIPTION_FAILED);
+            Map<UUID, Boolean> lastWordPerSubscription = new java.util.LinkedHashMap<>();
+            for (Outcome o : outcomes) {
+                UUID id = o.delivery().id();
+                switch (o) {
+                    case Outcome.Delivered x -> {
+                        delivered.bind("id", id).bind("status", x.status()).bind("now", now).add();
+                        lastWordPerSubscription.put(o.delivery().subscriptionId(), true);
+                    }
+                    case Outcome.Retry x -> {
+                        retry.bind("id", id).bind("status", x.status()).bind("error", x.error()).bind("next", x.next()).add();
+                        subscriptionFailing.bind("subscriptionId", o.delivery().subscriptionId()).bind("error", x.error()).bind("now", now).add();
+                    }
+                    case Outcome.Failed x -> {
+                        failed.bind("id", id).bind("status", x.status()).bind("error", x.error()).bind("now", now).add();
+                        subscriptionFailing.bind("subscriptionId", o.delivery().subscriptionId()).bind("error", x.error()).bind("now", now).add();
+                    }
+                    case Outcome.Gone x -> {
+                        // The push service says the device is gone: it never receives anything again.
+                        h.createUpdate(MARK_SUBSCRIPTION_GONE).bind("id", id).bind("subscriptionId", o.delivery().subscriptionId())
+                                .bind("status", x.status()).bind("error", "push service answered " + x.status())
+                                .bind("now", now).execute();
+                        h.createUpdate(DELETE_SUBSCRIPTION).bind("subscriptionId", o.delivery().subscriptionId()).execute();
+                    }
+                    case Outcome.Released x -> released.bind("id", id).add();
+                }
+            }
+            lastWordPerSubscription.keySet().forEach(s -> subscriptionOk.bind("subscriptionId", s).bind("now", now).add());
+            for (PreparedBatch b : List.of(delivered, retry, failed, released, subscriptionFailing, subscriptionOk)) {
+                if (b.size() > 0) {
+                    b.execute();
+                }
+            }
+            return null;
+        });
+    }
+
+    int countCoalesced(UUID subscriptionId, Instant windowStart) {
+        return db.jdbi().withHandle(h -> h.createQuery(COUNT_COALESCED).bind("subscriptionId", subscriptionId)
+                .bind("windowStart", windowStart).mapTo(Integer.class).one());
+    }
+
+    long countPending() {
+        return db.jdbi().withHandle(h -> h.createQuery(COUNT_PENDING).mapTo(Long.class).one());
+    }
+
+    int pruneFinishedBefore(Instant cutoff) {
+        return db.inTransaction(h -> h.createUpdate(PRUNE_FINISHED).bind("cutoff", cutoff).execute());
+    }
+
+    int deleteStaleSubscriptions(Instant cutoff) {
+        return db.inTransaction(h -> h.createUpdate(DELETE_STALE_SUBSCRIPTIONS).bind("cutoff", cutoff).execute());
+    }
+
+    /** One device's view of a notification's push: for {@code GET /api/notifications/{id}/deliveries}. */
+    record DeliveryView(UUID id, UUID subscriptionId, String deviceName, String endpoint, String state, int attempts,
+                        Instant nextAttemptAt, Integer lastStatus, String lastError, Instant createdAt, Instant deliveredAt) {}
+
+    Optional<List<DeliveryView>> forNotification(UUID userId, UUID notificationId) {
+        Dialect d = db.dialect();
+        return db.jdbi().withHandle(h -> {
+            if (h.createQuery(NOTIFICATION_EXISTS).bind("id", notificationId).bind("userId", userId).mapTo(Integer.class).one() == 0) {
+                return Optional.empty();
+            }
+            return Optional.of(h.createQuery(SELECT_FOR_NOTIFICATION).bind("notificationId", notificationId).bind("userId", userId)
+                    .map((rs, ctx) -> view(rs, d)).list());
+        });
+    }
+
+    private static DeliveryView view(ResultSet rs, Dialect d) throws SQLException {
+        String endpoint = rs.getString("endpoint");
+        int status = rs.getInt("last_status");
+        Integer lastStatus = rs.wasNull() ? null : status;
+        return new DeliveryView(d.uuid(rs, "id"), d.uuid(rs, "subscription_id"), rs.getString("device_name"),
+                endpoint != null ? Endpoints.truncate(endpoint) : rs.getString("origin"), rs.getString("state"),
+                rs.getInt("attempts"), d.instant(rs, "next_attempt_at"), lastStatus, rs.getString("last_error"),
+                d.instant(rs, "created_at"), d.instant(rs, "delivered_at"));
+    }
+
+    static void bindDelivery(PreparedBatch batch, UUID id, Delivery.Kind kind, UUID notificationId, UUID subscriptionId,
+                             UUID userId, String origin, String state, Instant nextAttemptAt, Instant windowStart,
+                             Instant createdAt, Instant finishedAt) {
+        batch.bind("id", id).bind("kind", kind.name().toLowerCase(Locale.ROOT)).bind("notificationId", notificationId)
+                .bind("subscriptionId", subscriptionId).bind("userId", userId).bind("origin", origin).bind("state", state)
+                .bind("nextAttemptAt", nextAttemptAt).bind("windowStart", windowStart).bind("createdAt", createdAt)
+                .bind("finishedAt", finishedAt).add();
+    }
+
+}

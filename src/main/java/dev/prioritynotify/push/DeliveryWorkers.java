@@ -1,0 +1,301 @@
+package dev.prioritynotify.push;
+
+import dev.prioritynotify.config.Config;
+import dev.prioritynotify.notification.Notification;
+import dev.prioritynotify.notification.Priority;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drains the outbox. A dispatcher thread claims due deliveries under a lease — as many as the
+ * global limit allows, leaving out push services already at their own limit — and hands each to a
+ * virtual thread that sends it; outcomes are written back in batches by one recorder thread. A
+ * slow or hanging push service only ever holds its own permits, so other services' pushes flow.
+ * Woken at once by new notifications, and polling for retries that fall due.
+ */
+final class DeliveryWorkers implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DeliveryWorkers.class);
+    private static final int RECORD_BATCH = 512;
+
+    private final DeliveryRepository deliveries;
+    private final SubscriptionRepository subscriptions;
+    private final BiFunction<UUID, UUID, Optional<Notification>> notifications;
+    private final PushSender sender;
+    private final PushPayload payloads;
+    private final Config.Delivery config;
+    private final Duration lease;
+    private final Backoff backoff;
+    private final InstantSource clock;
+    private final PushMetrics metrics;
+
+    private final Semaphore global;
+    private final Map<String, Semaphore> perOrigin = new ConcurrentHashMap<>();
+    private final Set<String> rejectionsLogged = ConcurrentHashMap.newKeySet();
+    private final Semaphore wakeUp = new Semaphore(0);
+    private final LinkedBlockingQueue<DeliveryRepository.Outcome> outcomes = new LinkedBlockingQueue<>();
+    private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
+    private final Thread dispatcher;
+    private final Thread recorder;
+    private volatile boolean running = true;
+
+    DeliveryWorkers(DeliveryRepository deliveries, SubscriptionRepository subscriptions,
+                    BiFunction<UUID, UUID, Optional<Notification>> notifications, PushSender sender, PushPayload payloads,
+                    Config.Push push, InstantSource clock, PushMetrics metrics, Backoff backoff) {
+        this.deliveries = deliveries;
+        this.subscriptions = subscriptions;
+        this.notifications = notifications;
+        this.sender = sender;
+        this.payloads = payloads;
+        this.config = push.delivery();
+        // Long enough for a claimed push to wait its turn behind a slow push service and time out.
+        this.lease = Duration.ofMinutes(5).plus(push.requestTimeout().multipliedBy(4));
+        this.backoff = backoff;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.global = new Semaphore(config.concurrency());
+        this.dispatcher = Thread.ofPlatform().name("push-dispatcher").daemon(true).unstarted(this::dispatch);
+        this.recorder = Thread.ofPlatform().name("push-recorder").daemon(true).unstarted(this::recordOutcomes);
+    }
+
+    void start() {
+        dispatcher.start();
+        recorder.start();
+    }
+
+    /** New deliveries were committed: claim them now rather than at the next poll. */
+    void wake() {
+        if (wakeUp.availablePermits() == 0) {
+            wakeUp.release();
+        }
+    }
+
+    private void dispatch() {
+        Instant lastLeaseSweep = Instant.EPOCH;
+        while (running) {
+            try {
+                Instant now = clock.instant();
+                if (Duration.between(lastLeaseSweep, now).compareTo(Duration.ofSeconds(30)) >= 0) {
+                    int released = deliveries.releaseExpired(now);
+                    if (released > 0) {
+                        log.info("{} push deliveries whose lease expired (a crashed or stopped sender) are queued again", released);
+                    }
+                    lastLeaseSweep = now;
+                }
+                int free = global.drainPermits();
+                List<Delivery> claimed = free == 0 ? List.of()
+                        : deliveries.claim(Math.min(free, config.claimBatch()), now, now.plus(lease), busyOrigins());
+                global.release(free - claimed.size());
+                if (!claimed.isEmpty()) {
+                    send(claimed);
+                }
+                if (claimed.size() < Math.min(free, config.claimBatch()) || free == 0) {
+                    wakeUp.tryAcquire(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                    wakeUp.drainPermits();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.warn("push dispatcher: {}; retrying", e.toString());
+                sleepQuietly(config.pollInterval());
+            }
+        }
+    }
+
+    private List<String> busyOrigins() {
+        List<String> busy = new ArrayList<>();
+        perOrigin.forEach((origin, permits) -> {
+            if (permits.availablePermits() == 0) {
+                busy.add(origin);
+            }
+        });
+        return busy;
+    }
+
+    private void send(List<Delivery> claimed) {
+        Map<UUID, PushSubscription> subs = new HashMap<>();
+        for (PushSubscription s : subscriptions.findByIds(claimed.stream().map(Delivery::subscriptionId).distinct().toList())) {
+            subs.put(s.id(), s);
+        }
+        Map<UUID, Optional<PushSender.Message>> messages = new HashMap<>();
+        for (Delivery d : claimed) {
+            PushSubscription s = subs.get(d.subscriptionId());
+            if (s == null) {
+                complete(new DeliveryRepository.Outcome.Gone(d, 0)); // unsubscribed since
+                continue;
+            }
+            Optional<PushSender.Message> message = d.kind() == Delivery.Kind.SUMMARY
+                    ? Optional.of(summary(d))
+                    : messages.computeIfAbsent(d.notificationId(), id -> notifications.apply(d.userId(), id)
+                            .map(n -> new PushSender.Message(payloads.of(n), n.priority(), Optional.ofNullable(n.tag()))));
+            if (message.isEmpty()) {
+                complete(new DeliveryRepository.Outcome.Failed(d, 0, "notification was deleted before it was pushed"));
+                continue;
+            }
+            senders.execute(() -> sendOne(d, s, message.get()));
+        }
+    }
+
+    private PushSender.Message summary(Delivery d) {
+        int folded = deliveries.countCoalesced(d.subscriptionId(), d.windowStart());
+        String title = folded == 1 ? "1 more notification" : folded + " new notifications";
+        return new PushSender.Message(payloads.summary(title, "/"), Priority.MEDIUM, Optional.of("priority-notify-summary"));
+    }
+
+    private void sendOne(Delivery d, PushSubscription s, PushSender.Message message) {
+        Semaphore originPermits = perOrigin.computeIfAbsent(d.origin(), o -> new Semaphore(config.concurrencyPerOrigin()));
+        try {
+            originPermits.acquire();
+        } catch (InterruptedException e) {
+            complete(new DeliveryRepository.Outcome.Released(d));
+            Thread.currentThread().interrupt();
+            return;
+        }
+        try {
+            if (!running) {
+                complete(new DeliveryRepository.Outcome.Released(d));
+                return;
+            }
+            long started = System.nanoTime();
+            SendResult result = sender.send(s, message);
+            metrics.sent(resultName(result), Duration.ofNanos(System.nanoTime() - started));
+            complete(outcomeOf(d, s, result));
+        } catch (RuntimeException e) {
+            log.warn("push to {} failed unexpectedly", s.endpointForDisplay(), e);
+            complete(outcomeOf(d, s, new SendResult.Retryable("internal error: " + e.getClass().getSimpleName())));
+        } finally {
+            originPermits.release();
+        }
+    }
+
+    private DeliveryRepository.Outcome outcomeOf(Delivery d, PushSubscription s, SendResult result) {
+        int attempt = d.attempts() + 1;
+        Instant now = clock.instant();
+        return switch (result) {
+            case SendResult.Delivered x -> new DeliveryRepository.Outcome.Delivered(d, x.status());
+            case SendResult.Gone x -> {
+                log.info("push subscription {} is gone ({}); removed with its pending pushes", s.endpointForDisplay(), x.status());
+                yield new DeliveryRepository.Outcome.Gone(d, x.status());
+            }
+            case SendResult.RetryAfter x -> retry(d, attempt, 429, "rate limited by the push service",
+                    now.plus(x.after().compareTo(config.retryAfterCap()) > 0 ? config.retryAfterCap() : x.after()));
+            case SendResult.Retryable x -> retry(d, attempt, 0, x.reason(), now.plus(backoff.delayAfter(attempt)));
+            case SendResult.Rejected x -> {
+                // 400/401/403 mean our request or our VAPID key is wrong, not that the device is
+                // dead: the subscription stays. Said once per push service, not once per push.
+                if (rejectionsLogged.add(d.origin() + " " + x.status())) {
+                    log.warn("push service {} refuses our pushes: {} (check VAPID_SUBJECT and the VAPID keys)", d.origin(), x.reason());
+                }
+                yield new DeliveryRepository.Outcome.Failed(d, x.status(), x.reason());
+            }
+        };
+    }
+
+    private DeliveryRepository.Outcome retry(Delivery d, int attempt, int status, String error, Instant next) {
+        if (backoff.exhausted(attempt)) {
+            return new DeliveryRepository.Outcome.Failed(d, status, error + "; gave up after " + attempt + " attempts");
+        }
+        metrics.retry();
+        return new DeliveryRepository.Outcome.Retry(d, status, error, next);
+    }
+
+    private static String resultName(SendResult r) {
+        return switch (r) {
+            case SendResult.Delivered x -> "delivered";
+            case SendResult.Gone x -> "gone";
+            case SendResult.RetryAfter x -> "rate_limited";
+            case SendResult.Retryable x -> "retryable";
+            case SendResult.Rejected x -> "rejected";
+        };
+    }
+
+    private void complete(DeliveryRepository.Outcome outcome) {
+        outcomes.add(outcome);
+        global.release();
+    }
+
+    private void recordOutcomes() {
+        List<DeliveryRepository.Outcome> batch = new ArrayList<>(RECORD_BATCH);
+        while (running || !outcomes.isEmpty()) {
+            try {
+                DeliveryRepository.Outcome first = outcomes.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                outcomes.drainTo(batch, RECORD_BATCH - 1);
+                write(batch);
+                batch.clear();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        outcomes.drainTo(batch);
+        if (!batch.isEmpty()) {
+            write(batch);
+        }
+    }
+
+    private void write(List<DeliveryRepository.Outcome> batch) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                deliveries.record(batch, clock.instant());
+                return;
+            } catch (RuntimeException e) {
+                // Unwritten outcomes are not lost: the leases expire and the pushes are sent again.
+                if (attempt == 3 || !running) {
+                    log.warn("could not record {} push outcomes ({}); they will be retried when their lease expires", batch.size(), e.toString());
+                    return;
+                }
+                sleepQuietly(Duration.ofMillis(200L * attempt));
+            }
+        }
+    }
+
+    private static void sleepQuietly(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Stops claiming; pushes still waiting for a permit go back to the queue; pushes in flight get
+     * {@code PUSH_SHUTDOWN_GRACE} to finish; outcomes are written. A push cut off mid-request
+     * keeps its lease and is sent again after restart (delivery is at-least-once).
+     */
+    @Override
+    public void close() {
+        running = false;
+        wakeUp.release();
+        try {
+            dispatcher.join(config.shutdownGrace().toMillis());
+            senders.shutdown();
+            if (!senders.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+                senders.shutdownNow();
+            }
+            recorder.join(config.shutdownGrace().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
