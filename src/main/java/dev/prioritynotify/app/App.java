@@ -84,7 +84,7 @@ public final class App implements AutoCloseable {
         Secret secretKey = DataDirectory.secretKey(config);
         ObjectMapper mapper = Json.mapper();
         Input input = new Input(mapper);
-        Authenticator auth = new Authenticator(services.tokens());
+        Authenticator auth = new Authenticator(services.tokens(), services.users());
 
         StreamHub hub = new StreamHub(config.stream().clientBuffer());
         EventLog eventLog = new EventLog(services.db(), hub, mapper, clock);
@@ -98,9 +98,9 @@ public final class App implements AutoCloseable {
 
         HealthRoutes health = new HealthRoutes(services.db());
         MeRoutes me = new MeRoutes(auth, services.users());
-        NotificationRoutes notifications = new NotificationRoutes(services.notifications(), auth, input);
+        NotificationRoutes notifications = new NotificationRoutes(services.notifications(), auth, input, services.users()::listIds);
         StreamRoutes stream = new StreamRoutes(auth, eventLog, hub, config.stream());
-        PushRoutes pushRoutes = new PushRoutes(push, endpointPolicy, auth, services.users(), input, config.push(),
+        PushRoutes pushRoutes = new PushRoutes(push, endpointPolicy, auth, input, config.push(),
                 services.ids(), clock);
 
         Javalin server = Javalin.create(cfg -> {

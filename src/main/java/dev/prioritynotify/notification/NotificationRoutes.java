@@ -9,7 +9,10 @@ import dev.prioritynotify.token.Scope;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.UUID;
 
 /** {@code /api/notifications/...}: create, list, get, change status, delete. */
@@ -24,15 +27,19 @@ public final class NotificationRoutes {
     private final NotificationService service;
     private final Authenticator auth;
     private final Input input;
+    private final Supplier<List<UUID>> everyone;
 
-    public NotificationRoutes(NotificationService service, Authenticator auth, Input input) {
+    /** @param everyone every user's id, for broadcasts */
+    public NotificationRoutes(NotificationService service, Authenticator auth, Input input, Supplier<List<UUID>> everyone) {
         this.service = service;
         this.auth = auth;
         this.input = input;
+        this.everyone = everyone;
     }
 
     public void register(RoutesConfig routes) {
         routes.post("/api/notifications", this::create);
+        routes.post("/api/notifications/broadcast", this::broadcast);
         routes.get("/api/notifications", this::list);
         routes.get("/api/notifications/{id}", this::get);
         routes.patch("/api/notifications/{id}", this::patch);
@@ -43,6 +50,20 @@ public final class NotificationRoutes {
         Caller caller = auth.require(ctx, Scope.PUBLISH);
         NewNotification n = parseNew(ctx);
         ctx.status(201).json(NotificationView.of(service.create(caller.userId(), n)));
+    }
+
+    /**
+     * One notification per user, each through the normal path (its own transaction, event and
+     * pushes), so a broadcast is exactly as durable as a single notification.
+     */
+    private void broadcast(Context ctx) {
+        auth.requireAdmin(ctx, Scope.PUBLISH);
+        NewNotification n = parseNew(ctx);
+        List<UUID> users = everyone.get();
+        for (UUID user : users) {
+            service.create(user, n);
+        }
+        ctx.status(201).json(Map.of("created", users.size()));
     }
 
     NewNotification parseNew(Context ctx) {

@@ -11,7 +11,6 @@ import dev.prioritynotify.notification.Priority;
 import dev.prioritynotify.notification.Status;
 import dev.prioritynotify.store.Ids;
 import dev.prioritynotify.token.Scope;
-import dev.prioritynotify.user.UserRepository;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.InstantSource;
@@ -32,19 +31,17 @@ public final class PushRoutes {
     private final WebPush push;
     private final EndpointPolicy policy;
     private final Authenticator auth;
-    private final UserRepository users;
     private final Input input;
     private final RateLimiter perUser;
     private final RateLimiter perAddress;
     private final Ids ids;
     private final InstantSource clock;
 
-    public PushRoutes(WebPush push, EndpointPolicy policy, Authenticator auth, UserRepository users, Input input,
+    public PushRoutes(WebPush push, EndpointPolicy policy, Authenticator auth, Input input,
                       dev.prioritynotify.config.Config.Push config, Ids ids, InstantSource clock) {
         this.push = push;
         this.policy = policy;
         this.auth = auth;
-        this.users = users;
         this.input = input;
         this.perUser = new RateLimiter(config.subscribeLimitPerUser(), config.subscribeWindow(), clock);
         this.perAddress = new RateLimiter(config.subscribeLimitPerAddress(), config.subscribeWindow(), clock);
@@ -64,6 +61,14 @@ public final class PushRoutes {
         routes.get("/api/push/subscriptions", this::list);
         routes.get("/api/v1/push/subscriptions", this::list);
         routes.post("/api/push/test", this::test);
+        routes.get("/api/notifications/{id}/deliveries", this::deliveries);
+    }
+
+    private void deliveries(Context ctx) {
+        Caller caller = auth.require(ctx, Scope.READ);
+        UUID id = Input.pathUuid(ctx, "id");
+        var views = push.deliveries(caller.userId(), id).orElseThrow(() -> ApiError.notFound("notification"));
+        ctx.json(Map.of("items", views, "total", views.size()));
     }
 
     private void vapidKey(Context ctx) {
@@ -141,8 +146,7 @@ public final class PushRoutes {
         boolean all = "true".equalsIgnoreCase(ctx.queryParam("all"));
         List<PushSubscription> found;
         if (all) {
-            boolean admin = users.findById(caller.userId()).map(u -> u.admin()).orElse(false);
-            if (!admin) {
+            if (!auth.isAdmin(caller)) {
                 throw ApiError.forbidden("all: only administrators may list every user's subscriptions");
             }
             found = push.subscriptions().listAll();
