@@ -1,0 +1,330 @@
+package dev.prioritynotify.push;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.prioritynotify.store.Dialect;
+import dev.prioritynotify.support.MutableClock;
+import dev.prioritynotify.support.SseClient;
+import dev.prioritynotify.support.TestServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The durable delivery queue's outcomes, on both databases, against real test push services.
+ * Time is injected: retries fall due when the test moves the clock, never by sleeping through
+ * real backoff.
+ */
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.prioritynotify.support.TestDatabases#both")
+class DeliveryTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @Parameter
+    Dialect dialect;
+    @TempDir
+    Path tmp;
+    MutableClock clock = MutableClock.atNow();
+    TestServer server;
+    TestPushService pushService;
+    String token;
+
+    void start(Map<String, String> extra) throws Exception {
+        Map<String, String> settings = new HashMap<>(Map.of("VAPID_SUBJECT", "mailto:ops@example.com",
+                "PUSH_ALLOW_INSECURE_ENDPOINTS", "true", "PUSH_WORKER_POLL", "20ms"));
+        settings.putAll(extra);
+        server = TestServer.start(dialect, tmp, settings, clock);
+        token = server.newUserToken("alice");
+        pushService = TestPushService.start(vapidKey());
+    }
+
+    private String vapidKey() {
+        return server.get("/api/push/vapid-key", null).json().get("publicKey").asText();
+    }
+
+    @AfterEach
+    void stop() {
+        if (pushService != null) {
+            pushService.close();
+        }
+        server.close();
+    }
+
+    private void subscribe(TestPushService.Device d) {
+        assertThat(server.post("/api/push/subscribe", token, d.subscriptionJson()).status()).isEqualTo(201);
+    }
+
+    private JsonNode deliveries(String notificationId) {
+        return server.get("/api/notifications/" + notificationId + "/deliveries", token).json().get("items");
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    /** Waits until the device's single delivery of {@code id} has settled in {@code state} with {@code attempts}. */
+    private JsonNode awaitDelivery(String id, String state, int attempts) throws InterruptedException {
+        await("delivery is " + state + " after " + attempts + " attempts", () -> {
+            JsonNode d = deliveries(id).get(0);
+            return d != null && d.get("state").asText().equals(state) && d.get("attempts").asInt() == attempts;
+        });
+        return deliveries(id).get(0);
+    }
+
+    /** Nothing more arrives for a while of real time (the workers poll every 20 ms). */
+    private void assertQuiet(TestPushService.Device d, int expectedCount) throws InterruptedException {
+        Thread.sleep(300);
+        assertThat(d.received()).hasSize(expectedCount);
+    }
+
+    @Test
+    void twoServerErrorsThenSuccessDeliversOnTheThirdAttemptWithGrowingDelays() throws Exception {
+        start(Map.of());
+        TestPushService.Device device = pushService.device();
+        device.answer(TestPushService.Answer.status(500), TestPushService.Answer.status(500));
+        subscribe(device);
+        Instant t0 = clock.instant();
+        String id = server.publish(token, "flaky").get("id").asText();
+
+        JsonNode first = awaitDelivery(id, "pending", 1);
+        Duration delay1 = Duration.between(t0, Instant.parse(first.get("next_attempt_at").asText()));
+        assertThat(delay1).isBetween(Duration.ofMillis(4500), Duration.ofMillis(5500));
+        assertThat(first.get("last_error").asText()).contains("500");
+        clock.advance(delay1.minusMillis(100));
+        assertQuiet(device, 1);
+
+        clock.advance(Duration.ofMillis(100));
+        JsonNode second = awaitDelivery(id, "pending", 2);
+        Instant t1 = clock.instant();
+        Duration delay2 = Duration.between(t1, Instant.parse(second.get("next_attempt_at").asText()));
+        assertThat(delay2).isBetween(Duration.ofMillis(9000), Duration.ofMillis(11000)).isGreaterThan(delay1);
+
+        clock.advance(delay2);
+        JsonNode done = awaitDelivery(id, "delivered", 3);
+        assertThat(done.get("last_status").asInt()).isEqualTo(201);
+        assertThat(device.received()).hasSize(3);
+        assertThat(device.received()).allSatisfy(r -> assertThat(r.plaintext()).contains("\"flaky\""));
+    }
+
+    @Test
+    void goneDevicesAreRemovedAtOnceWhileTheOtherDeviceStillReceives() throws Exception {
+        start(Map.of());
+        TestPushService.Device gone410 = pushService.device();
+        TestPushService.Device gone404 = pushService.device();
+        TestPushService.Device alive = pushService.device();
+        gone410.answer(TestPushService.Answer.status(410));
+        gone404.answer(TestPushService.Answer.status(404));
+        subscribe(gone410);
+        subscribe(gone404);
+        subscribe(alive);
+        String id = server.publish(token, "one").get("id").asText();
+        await("three settled", () -> {
+            JsonNode ds = deliveries(id);
+            int settled = 0;
+            for (JsonNode d : ds) {
+                settled += d.get("state").asText().equals("pending") || d.get("state").asText().equals("sending") ? 0 : 1;
+            }
+            return settled == 3;
+        });
+        assertThat(deliveries(id)).extracting(d -> d.get("state").asText()).containsExactlyInAnyOrder("gone", "gone", "delivered");
+        assertThat(server.get("/api/push/subscriptions", token).json().get("total").asInt()).isEqualTo(1);
+
+        server.publish(token, "two");
+        await("alive got both", () -> alive.received().size() == 2);
+        assertQuiet(gone410, 1);
+        assertThat(gone404.received()).hasSize(1);
+    }
+
+    @Test
+    void tooManyRequestsWaitsExactlyForRetryAfter() throws Exception {
+        start(Map.of());
+        TestPushService.Device device = pushService.device();
+        device.answer(TestPushService.Answer.tooManyRequests("2"));
+        subscribe(device);
+        Instant t0 = clock.instant();
+        String id = server.publish(token, "later").get("id").asText();
+        JsonNode waiting = awaitDelivery(id, "pending", 1);
+        assertThat(Instant.parse(waiting.get("next_attempt_at").asText())).isEqualTo(t0.plusSeconds(2));
+        assertThat(waiting.get("last_status").asInt()).isEqualTo(429);
+        clock.advance(Duration.ofMillis(1900));
+        assertQuiet(device, 1);
+        clock.advance(Duration.ofMillis(100));
+        awaitDelivery(id, "delivered", 2);
+    }
+
+    @Test
+    void unauthorizedAndForbiddenFailWithoutDeletingTheDevice() throws Exception {
+        start(Map.of());
+        TestPushService.Device device = pushService.device();
+        device.answer(TestPushService.Answer.status(401), TestPushService.Answer.status(403));
+        subscribe(device);
+        String first = server.publish(token, "a").get("id").asText();
+        JsonNode failed = awaitDelivery(first, "failed", 1);
+        assertThat(failed.get("last_status").asInt()).isEqualTo(401);
+        String second = server.publish(token, "b").get("id").asText();
+        assertThat(awaitDelivery(second, "failed", 1).get("last_status").asInt()).isEqualTo(403);
+        JsonNode subscription = server.get("/api/push/subscriptions", token).json().get("items").get(0);
+        assertThat(subscription.get("failure_count").asInt()).isEqualTo(2);
+        assertThat(subscription.get("last_error").asText()).contains("403");
+        String third = server.publish(token, "c").get("id").asText();
+        awaitDelivery(third, "delivered", 1);
+    }
+
+    @Test
+    void retriesStopAtTheMaximumNumberOfAttempts() throws Exception {
+        start(Map.of("PUSH_RETRY_MAX_ATTEMPTS", "3", "PUSH_RETRY_BASE", "1s"));
+        TestPushService.Device device = pushService.device();
+        device.answer(TestPushService.Answer.status(503), TestPushService.Answer.status(503), TestPushService.Answer.status(503));
+        subscribe(device);
+        String id = server.publish(token, "doomed").get("id").asText();
+        awaitDelivery(id, "pending", 1);
+        clock.advance(Duration.ofSeconds(2));
+        awaitDelivery(id, "pending", 2);
+        clock.advance(Duration.ofSeconds(3));
+        JsonNode failed = awaitDelivery(id, "failed", 3);
+        assertThat(failed.get("last_error").asText()).contains("gave up after 3 attempts");
+        clock.advance(Duration.ofHours(2));
+        assertQuiet(device, 3);
+    }
+
+    @Test
+    void aHangingPushServiceDelaysOnlyItsOwnDevices() throws Exception {
+        start(Map.of("PUSH_CONCURRENCY_PER_ORIGIN", "2"));
+        try (TestPushService hanging = TestPushService.start(vapidKey())) {
+            TestPushService.Device stuck = hanging.device();
+            for (int i = 0; i < 5; i++) {
+                stuck.answer(TestPushService.Answer.slow(Duration.ofSeconds(3)));
+            }
+            TestPushService.Device healthy = pushService.device();
+            subscribe(stuck);
+            subscribe(healthy);
+            for (int i = 0; i < 5; i++) {
+                server.publish(token, "n" + i);
+            }
+            await("the healthy device has all five", () -> healthy.received().size() == 5);
+            assertThat(stuck.received()).as("the hanging service has answered nothing yet").isEmpty();
+        }
+    }
+
+    @Test
+    void aBurstOfFiftyToOneDeviceIsFoldedIntoLimitPlusOnePushes() throws Exception {
+        start(Map.of("PUSH_BURST_LIMIT", "10"));
+        TestPushService.Device device = pushService.device();
+        subscribe(device);
+        int frames = 0;
+        try (SseClient sse = SseClient.connect(server.uri("/api/notifications/stream"), token, null)) {
+            for (int i = 0; i < 50; i++) {
+                server.publish(token, "burst " + i);
+            }
+            while (frames < 50 && sse.next(WAIT.toMillis()) != null) {
+                frames++;
+            }
+        }
+        assertThat(frames).as("every notification is streamed").isEqualTo(50);
+        assertThat(server.get("/api/notifications/?limit=1", token).json().get("total").asInt()).as("every notification is stored").isEqualTo(50);
+        await("the first ten pushes", () -> device.received().size() == 10);
+        assertQuiet(device, 10);
+
+        clock.advance(Duration.ofMinutes(1));
+        await("the summary push", () -> device.received().size() == 11);
+        assertThat(device.received().get(10).plaintext()).contains("\"title\":\"40 new notifications\"").contains("\"url\":\"/\"");
+        assertQuiet(device, 11);
+
+        server.post("/api/notifications/", token, "{\"title\":\"after the window\",\"priority\":\"high\"}");
+        await("a new window sends again", () -> device.received().size() == 12);
+    }
+
+    @Test
+    void criticalNotificationsAreNeverFolded() throws Exception {
+        start(Map.of("PUSH_BURST_LIMIT", "2"));
+        TestPushService.Device device = pushService.device();
+        subscribe(device);
+        for (int i = 0; i < 6; i++) {
+            server.post("/api/notifications/", token, "{\"title\":\"fire " + i + "\",\"priority\":\"critical\"}");
+        }
+        await("all six critical pushes", () -> device.received().size() == 6);
+    }
+
+    @Test
+    void deliveriesOfAnotherUsersNotificationAreNotFound() throws Exception {
+        start(Map.of());
+        String id = server.publish(token, "mine").get("id").asText();
+        String bob = server.newUserToken("bob");
+        assertThat(server.get("/api/notifications/" + id + "/deliveries", bob).status()).isEqualTo(404);
+        assertThat(server.get("/api/notifications/" + id + "/deliveries", token).json().get("total").asInt()).isZero();
+    }
+
+    @Test
+    void broadcastCreatesOneNotificationPerUserForAdministratorsOnly() throws Exception {
+        start(Map.of());
+        String bob = server.newUserToken("bob");
+        assertThat(server.post("/api/notifications/broadcast", token, "{\"title\":\"maintenance\"}").status()).isEqualTo(403);
+        var admin = server.app().services().accounts().create("root", true, java.util.Optional.empty());
+        TestPushService.Device bobsPhone = pushService.device();
+        assertThat(server.post("/api/push/subscribe", bob, bobsPhone.subscriptionJson()).status()).isEqualTo(201);
+        var r = server.post("/api/notifications/broadcast", server.token(admin), "{\"title\":\"maintenance at 22:00\",\"priority\":\"high\"}");
+        assertThat(r.status()).isEqualTo(201);
+        assertThat(r.json().get("created").asInt()).isEqualTo(3);
+        for (String t : new String[] {token, bob}) {
+            assertThat(server.get("/api/notifications/", t).json().get("items").get(0).get("title").asText()).isEqualTo("maintenance at 22:00");
+        }
+        await("bob's phone got it", () -> bobsPhone.received().size() == 1);
+    }
+
+    @Test
+    void metricsExposeDeliveryCountersAndQueueDepth() throws Exception {
+        start(Map.of());
+        TestPushService.Device device = pushService.device();
+        device.answer(TestPushService.Answer.status(500));
+        subscribe(device);
+        String id = server.publish(token, "counted").get("id").asText();
+        awaitDelivery(id, "pending", 1);
+        String metrics = server.get("/metrics", null).body();
+        assertThat(metrics).contains("push_notifications_sent_total{result=\"retryable\"} 1.0");
+        assertThat(metrics).contains("push_retries_total 1.0");
+        assertThat(metrics).contains("push_subscriptions_active 1.0");
+        assertThat(metrics).contains("push_deliveries_pending 1.0");
+        assertThat(metrics).contains("push_notification_duration_seconds_count");
+        assertThat(metrics).contains("jvm_memory_used_bytes");
+        assertThat(metrics).contains("http_server_requests_seconds_count{method=\"POST\",route=\"/api/notifications\",status=\"201\"}");
+        assertThat(metrics).doesNotContain(device.id);
+    }
+
+    @Test
+    void housekeepingRemovesDevicesThatOnlyFailedForThirtyDaysAndPrunesOldDeliveries() throws Exception {
+        start(Map.of("PUSH_RETRY_MAX_ATTEMPTS", "1"));
+        TestPushService.Device dead = pushService.device();
+        TestPushService.Device fine = pushService.device();
+        dead.answer(TestPushService.Answer.status(500));
+        subscribe(dead);
+        subscribe(fine);
+        String id = server.publish(token, "x").get("id").asText();
+        await("both settled", () -> {
+            JsonNode ds = deliveries(id);
+            return ds.size() == 2 && ds.findValuesAsText("state").stream().noneMatch(s -> s.equals("pending") || s.equals("sending"));
+        });
+        clock.advance(Duration.ofDays(29));
+        server.app().push().housekeeping();
+        assertThat(server.get("/api/push/subscriptions", token).json().get("total").asInt()).isEqualTo(2);
+        clock.advance(Duration.ofDays(2));
+        server.app().push().housekeeping();
+        assertThat(server.get("/api/push/subscriptions", token).json().get("total").asInt()).isEqualTo(1);
+        assertThat(deliveries(id)).as("finished deliveries older than the retention are pruned").isEmpty();
+    }
+}
