@@ -46,22 +46,30 @@ public final class Input {
     }
 
     public static String requiredString(ObjectNode body, String field, int maxLength) {
-        return optionalString(body, field, maxLength)
-                .orElseThrow(() -> ApiError.invalid(field, "is required"));
+        return requiredString(body, field, field, maxLength);
+    }
+
+    /** @param path how errors name the field when it is nested, e.g. {@code keys.auth} */
+    public static String requiredString(ObjectNode body, String field, String path, int maxLength) {
+        return optionalString(body, field, path, maxLength).orElseThrow(() -> ApiError.invalid(path, "is required"));
     }
 
     /** Absent and {@code null} are the same; a present value must be a string within {@code maxLength} characters. */
     public static Optional<String> optionalString(ObjectNode body, String field, int maxLength) {
+        return optionalString(body, field, field, maxLength);
+    }
+
+    private static Optional<String> optionalString(ObjectNode body, String field, String path, int maxLength) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
             return Optional.empty();
         }
         if (!value.isTextual()) {
-            throw ApiError.invalid(field, "must be a string");
+            throw ApiError.invalid(path, "must be a string");
         }
         String text = value.textValue();
         if (text.codePointCount(0, text.length()) > maxLength) {
-            throw ApiError.invalid(field, "must be at most " + maxLength + " characters");
+            throw ApiError.invalid(path, "must be at most " + maxLength + " characters");
         }
         return Optional.of(text);
     }

@@ -92,8 +92,8 @@ public final class PushRoutes {
         if (!keys.isObject()) {
             throw ApiError.invalid("keys", "must be an object with p256dh and auth");
         }
-        String p256dh = Input.requiredString((ObjectNode) keys, "p256dh", MAX_KEY_FIELD);
-        String authSecret = Input.requiredString((ObjectNode) keys, "auth", MAX_KEY_FIELD);
+        String p256dh = Input.requiredString((ObjectNode) keys, "p256dh", SubscriptionKeys.P256DH_FIELD, MAX_KEY_FIELD);
+        String authSecret = Input.requiredString((ObjectNode) keys, "auth", SubscriptionKeys.AUTH_FIELD, MAX_KEY_FIELD);
         SubscriptionKeys parsed;
         try {
             parsed = SubscriptionKeys.parse(p256dh, authSecret);

@@ -97,15 +97,6 @@ public record SubscriptionKeys(byte[] p256dh, byte[] auth) {
         if (value == null || value.isBlank()) {
             throw new InvalidSubscriptionKeyException(field, "missing");
         }
-        String normalized = value.strip().replace('+', '-').replace('/', '_');
-        int end = normalized.length();
-        while (end > 0 && normalized.charAt(end - 1) == '=') {
-            end--;
-        }
-        try {
-            return Base64.getUrlDecoder().decode(normalized.substring(0, end));
-        } catch (IllegalArgumentException e) {
-            throw new InvalidSubscriptionKeyException(field, "is not base64url");
-        }
+        return Base64Url.decode(value).orElseThrow(() -> new InvalidSubscriptionKeyException(field, "is not base64url"));
     }
 }

@@ -297,16 +297,7 @@ public final class VapidKeys {
     }
 
     private static byte[] decodeBase64Url(String variable, String value) {
-        String normalized = value.replace('+', '-').replace('/', '_');
-        int end = normalized.length();
-        while (end > 0 && normalized.charAt(end - 1) == '=') {
-            end--;
-        }
-        try {
-            return Base64.getUrlDecoder().decode(normalized.substring(0, end));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(variable + " is neither base64url nor a PEM block");
-        }
+        return Base64Url.decode(value).orElseThrow(() -> new IllegalArgumentException(variable + " is neither base64url nor a PEM block"));
     }
 
     private static java.security.Provider sunEc() {

@@ -63,8 +63,8 @@ class SubscribeBadInputTest {
     @Test
     void missingKeysIs422() {
         assertRefused("{\"endpoint\":\"" + FCM + "\"}", 422, "keys: is required");
-        assertRefused("{\"endpoint\":\"" + FCM + "\",\"keys\":{\"auth\":\"" + AUTH + "\"}}", 422, "p256dh: is required");
-        assertRefused("{\"endpoint\":\"" + FCM + "\",\"keys\":{\"p256dh\":\"" + P256DH + "\"}}", 422, "auth: is required");
+        assertRefused("{\"endpoint\":\"" + FCM + "\",\"keys\":{\"auth\":\"" + AUTH + "\"}}", 422, "keys.p256dh: is required");
+        assertRefused("{\"endpoint\":\"" + FCM + "\",\"keys\":{\"p256dh\":\"" + P256DH + "\"}}", 422, "keys.auth: is required");
         assertRefused("{\"keys\":{\"p256dh\":\"" + P256DH + "\",\"auth\":\"" + AUTH + "\"}}", 422, "endpoint: is required");
     }
 
@@ -72,7 +72,7 @@ class SubscribeBadInputTest {
     void wrongTypesAre422() {
         assertRefused("{\"endpoint\":42,\"keys\":{}}", 422, "endpoint: must be a string");
         assertRefused("{\"endpoint\":\"" + FCM + "\",\"keys\":\"abc\"}", 422, "keys: must be an object");
-        assertRefused("{\"endpoint\":\"" + FCM + "\",\"keys\":{\"p256dh\":1,\"auth\":\"" + AUTH + "\"}}", 422, "p256dh: must be a string");
+        assertRefused("{\"endpoint\":\"" + FCM + "\",\"keys\":{\"p256dh\":1,\"auth\":\"" + AUTH + "\"}}", 422, "keys.p256dh: must be a string");
         assertRefused(subscription(FCM, P256DH, AUTH).replaceFirst("\\}$", ",\"min_priority\":\"urgent\"}"), 422, "min_priority: must be one of");
         assertRefused("not json", 400, "body: malformed JSON");
     }

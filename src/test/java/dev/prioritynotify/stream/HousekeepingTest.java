@@ -2,8 +2,6 @@ package dev.prioritynotify.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.prioritynotify.config.Config;
-import dev.prioritynotify.config.Settings;
 import dev.prioritynotify.http.Json;
 import dev.prioritynotify.notification.NewNotification;
 import dev.prioritynotify.notification.NotificationFilter;
@@ -20,7 +18,6 @@ import dev.prioritynotify.user.User;
 import dev.prioritynotify.user.UserRepository;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,8 +45,7 @@ class HousekeepingTest {
     @BeforeEach
     void open() {
         fresh = TestDatabases.fresh(dialect, tmp);
-        db = Database.open(Config.from(Settings.of(Map.of("DATABASE_URL", fresh.jdbcUrl()))).database());
-        db.migrate();
+        db = fresh.openMigrated();
         Ids ids = new Ids(clock);
         notifications = new NotificationService(db, ids, clock);
         log = new EventLog(db, new StreamHub(16), Json.mapper(), clock);

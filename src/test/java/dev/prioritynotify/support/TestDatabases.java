@@ -1,5 +1,8 @@
 package dev.prioritynotify.support;
 
+import dev.prioritynotify.config.Config;
+import dev.prioritynotify.config.Settings;
+import dev.prioritynotify.store.Database;
 import dev.prioritynotify.store.Dialect;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -37,6 +40,13 @@ public final class TestDatabases {
     }
 
     public record Fresh(String jdbcUrl, Runnable drop) implements AutoCloseable {
+        /** Opens the database the application's way and brings its schema up to date. */
+        public Database openMigrated() {
+            Database db = Database.open(Config.from(Settings.of(settings())).database());
+            db.migrate();
+            return db;
+        }
+
         /** Settings that point the application at this database. */
         public Map<String, String> settings() {
             return Map.of("DATABASE_URL", jdbcUrl);

@@ -3,8 +3,6 @@ package dev.prioritynotify.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.prioritynotify.config.Config;
-import dev.prioritynotify.config.Settings;
 import dev.prioritynotify.store.Database;
 import dev.prioritynotify.store.Dialect;
 import dev.prioritynotify.store.Ids;
@@ -17,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,8 +40,7 @@ class TokenServiceTest {
     @BeforeEach
     void open() {
         fresh = TestDatabases.fresh(dialect, tmp);
-        db = Database.open(Config.from(Settings.of(Map.of("DATABASE_URL", fresh.jdbcUrl()))).database());
-        db.migrate();
+        db = fresh.openMigrated();
         Ids ids = new Ids(clock);
         tokens = new TokenService(db, ids, clock);
         alice = new LocalAccounts(new UserRepository(db), ids, clock).create("alice", false, Optional.empty());
