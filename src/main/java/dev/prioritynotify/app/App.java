@@ -179,7 +179,7 @@ public final class App implements AutoCloseable {
     @Override
     public void close() {
         // Stop taking requests and claiming pushes first; finish what is in flight; then close storage.
-        hub.closeAll();
+        hub.close();
         jobs.close();
         server.stop();
         push.close();

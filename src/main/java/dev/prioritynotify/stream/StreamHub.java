@@ -6,18 +6,36 @@ import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * In-process fan-out of committed events to the open streams of their user. Publishing never
- * blocks: each stream has a bounded queue, and a stream whose queue is full is cut off (it will
+ * In-process fan-out of committed events to the open streams of their user. Publishing is one
+ * enqueue: a single fan-out thread takes events in the order they were published (commit order
+ * per user) and offers each to its user's streams, so a request never pays for a thousand
+ * listeners. Each stream has a bounded queue; a stream whose queue is full is cut off (it will
  * reconnect and replay from the log, so it loses nothing, and nobody else waits for it).
  */
-public final class StreamHub {
+public final class StreamHub implements AutoCloseable {
+    private static final Event STOP = new Event(null, -1, "stop", null, null, null);
+
     private final ConcurrentHashMap<UUID, Set<Subscription>> byUser = new ConcurrentHashMap<>();
+    private final LinkedBlockingQueue<Event> published = new LinkedBlockingQueue<>();
     private final int capacity;
+    private final Thread fanOut;
 
     public StreamHub(int capacity) {
         this.capacity = capacity;
+        this.fanOut = Thread.ofPlatform().name("stream-fan-out").daemon(true).start(this::fanOut);
+    }
+
+    private void fanOut() {
+        try {
+            for (Event e = published.take(); e != STOP; e = published.take()) {
+                deliver(e);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** An event with its SSE frame, rendered once however many streams receive it. */
@@ -44,7 +62,14 @@ public final class StreamHub {
         });
     }
 
+    /** Never blocks; called in each user's commit order, which the fan-out keeps. */
     public void publish(Event event) {
+        if (byUser.containsKey(event.userId())) {
+            published.add(event);
+        }
+    }
+
+    private void deliver(Event event) {
         Set<Subscription> subscribers = byUser.get(event.userId());
         if (subscribers == null) {
             return;
@@ -73,7 +98,9 @@ public final class StreamHub {
     }
 
     /** At shutdown: every stream ends promptly instead of waiting for its next heartbeat. */
-    public void closeAll() {
+    @Override
+    public void close() {
+        published.add(STOP);
         byUser.values().forEach(set -> set.forEach(Subscription::close));
         byUser.clear();
     }

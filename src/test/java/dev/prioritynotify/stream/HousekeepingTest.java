@@ -40,6 +40,7 @@ class HousekeepingTest {
     MutableClock clock = MutableClock.atNow();
     NotificationService notifications;
     EventLog log;
+    StreamHub hub = new StreamHub(16);
     User alice;
 
     @BeforeEach
@@ -48,13 +49,14 @@ class HousekeepingTest {
         db = fresh.openMigrated();
         Ids ids = new Ids(clock);
         notifications = new NotificationService(db, ids, clock);
-        log = new EventLog(db, new StreamHub(16), Json.mapper(), clock);
+        log = new EventLog(db, hub, Json.mapper(), clock);
         notifications.addListener(log);
         alice = new LocalAccounts(new UserRepository(db), ids, clock).create("alice", false, Optional.empty());
     }
 
     @AfterEach
     void close() {
+        hub.close();
         db.close();
         fresh.close();
     }
