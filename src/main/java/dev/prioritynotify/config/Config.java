@@ -58,12 +58,13 @@ public record Config(
 
     /**
      * The durable delivery queue: retry schedule ({@code base × 2^n} with jitter, capped), worker
-     * limits, burst coalescing and housekeeping.
+     * limits, burst coalescing and housekeeping. {@code lease}: how long a claimed push stays
+     * claimed before another sender may take it (empty: 5 min + 4 × the request timeout).
      */
     public record Delivery(Duration retryBase, Duration retryMaxDelay, int retryMaxAttempts, Duration retryAfterCap,
                            Duration pollInterval, int concurrency, int concurrencyPerOrigin, int claimBatch,
                            int burstLimit, Duration burstWindow, Duration staleAfter, Duration retention,
-                           Duration shutdownGrace) {}
+                           Duration shutdownGrace, Optional<Duration> lease) {}
 
     public static Config from(Settings s) {
         Path dataDir = Path.of(s.string("DATA_DIR", "./data"));
@@ -146,7 +147,14 @@ public record Config(
                         s.duration("PUSH_BURST_WINDOW", Duration.ofMinutes(1)),
                         s.duration("PUSH_STALE_AFTER", Duration.ofDays(30)),
                         s.duration("PUSH_DELIVERY_RETENTION", Duration.ofDays(7)),
-                        s.duration("PUSH_SHUTDOWN_GRACE", Duration.ofSeconds(10))));
+                        s.duration("PUSH_SHUTDOWN_GRACE", Duration.ofSeconds(10)),
+                        s.get("PUSH_LEASE").map(v -> {
+                            Duration lease = s.duration("PUSH_LEASE", Duration.ZERO);
+                            if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
+                                throw new ConfigException("PUSH_LEASE", "must be at least 1s");
+                            }
+                            return lease;
+                        })));
     }
 
     private static String validateBaseUrl(String url) {

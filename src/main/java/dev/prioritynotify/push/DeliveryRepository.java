@@ -74,6 +74,9 @@ final class DeliveryRepository {
             WHERE d.notification_id = :notificationId AND d.user_id = :userId ORDER BY d.created_at, d.id""";
     private static final String NOTIFICATION_EXISTS = "SELECT COUNT(*) FROM notifications WHERE id = :id AND user_id = :userId";
 
+    /** Locks the batch's subscriptions in id order before they are updated (see {@link #record}). */
+    private static final String LOCK_SUBSCRIPTIONS = "SELECT id FROM push_subscriptions WHERE id IN (<ids>) ORDER BY id FOR UPDATE";
+
     private final Database db;
     private final String claimSql;
     private final String claimSqlWithExclusions;
@@ -123,6 +126,14 @@ final class DeliveryRepository {
 
     void record(List<Outcome> outcomes, Instant now) {
         db.inTransaction(h -> {
+            if (db.dialect() == Dialect.POSTGRESQL) {
+                // The updates below touch subscriptions in outcome order; creating a notification
+                // (Outbox) and other instances' recorders touch them too. Taking the row locks
+                // in one order (by id) first means these transactions queue instead of deadlocking.
+                h.createQuery(LOCK_SUBSCRIPTIONS)
+                        .bindList("ids", outcomes.stream().map(o -> o.delivery().subscriptionId()).distinct().toList())
+                        .mapTo(String.class).list();
+            }
             PreparedBatch delivered = h.prepareBatch(MARK_DELIVERED);
             PreparedBatch retry = h.prepareBatch(MARK_RETRY);
             PreparedBatch failed = h.prepareBatch(MARK_FAILED);

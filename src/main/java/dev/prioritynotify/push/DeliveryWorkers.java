@@ -41,6 +41,7 @@ final class DeliveryWorkers implements AutoCloseable {
     private final PushPayload payloads;
     private final Config.Delivery config;
     private final Duration lease;
+    private final Duration leaseSweep;
     private final Backoff backoff;
     private final InstantSource clock;
     private final PushMetrics metrics;
@@ -65,7 +66,9 @@ final class DeliveryWorkers implements AutoCloseable {
         this.payloads = payloads;
         this.config = push.delivery();
         // Long enough for a claimed push to wait its turn behind a slow push service and time out.
-        this.lease = Duration.ofMinutes(5).plus(push.requestTimeout().multipliedBy(4));
+        this.lease = config.lease().orElse(Duration.ofMinutes(5).plus(push.requestTimeout().multipliedBy(4)));
+        // Expired leases are looked for every 30 s, or every lease when PUSH_LEASE is shorter.
+        this.leaseSweep = lease.compareTo(Duration.ofSeconds(30)) < 0 ? lease : Duration.ofSeconds(30);
         this.backoff = backoff;
         this.clock = clock;
         this.metrics = metrics;
@@ -91,7 +94,7 @@ final class DeliveryWorkers implements AutoCloseable {
         while (running) {
             try {
                 Instant now = clock.instant();
-                if (Duration.between(lastLeaseSweep, now).compareTo(Duration.ofSeconds(30)) >= 0) {
+                if (Duration.between(lastLeaseSweep, now).compareTo(leaseSweep) >= 0) {
                     int released = deliveries.releaseExpired(now);
                     if (released > 0) {
                         log.info("{} push deliveries whose lease expired (a crashed or stopped sender) are queued again", released);

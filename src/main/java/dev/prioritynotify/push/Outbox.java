@@ -29,7 +29,8 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  */
 final class Outbox implements NotificationListener {
     private static final String SELECT_TARGETS = """
-            SELECT id, endpoint, min_priority, burst_window_start, burst_count FROM push_subscriptions WHERE user_id = :userId""";
+            SELECT id, endpoint, min_priority, burst_window_start, burst_count FROM push_subscriptions WHERE user_id = :userId
+            ORDER BY id""";
     private static final String UPDATE_BURST = """
             UPDATE push_subscriptions SET burst_window_start = :windowStart, burst_count = :count WHERE id = :id""";
 
@@ -47,6 +48,9 @@ final class Outbox implements NotificationListener {
         this.wake = wake;
     }
 
+    // ORDER BY id: the burst counters below are updated, and so locked, in id order — the order
+    // DeliveryRepository.record locks them in. Two transactions taking a user's devices in
+    // different orders deadlock on PostgreSQL (seen with concurrent creates and outcomes).
     private record Target(UUID id, String endpoint, Priority minPriority, Instant burstWindowStart, int burstCount) {}
 
     @Override

@@ -87,27 +87,49 @@ final class TestPushService implements AutoCloseable {
         }
     }
 
-    private final HttpServer server;
+    private HttpServer server;
+    private final int port;
     private final Map<String, Device> devices = new ConcurrentHashMap<>();
     private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
     private final List<String> vapidErrors = Collections.synchronizedList(new ArrayList<>());
     private final String serverPublicKey;
 
-    private TestPushService(String serverPublicKey) throws IOException {
+    private TestPushService(String serverPublicKey, int port) throws IOException {
         this.serverPublicKey = serverPublicKey;
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/push/", this::handle);
-        server.start();
+        server = listen(port);
+        this.port = server.getAddress().getPort();
+    }
+
+    private HttpServer listen(int port) throws IOException {
+        HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+        s.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        s.createContext("/push/", this::handle);
+        s.start();
+        return s;
     }
 
     /** @param serverPublicKey the application server key the server under test publishes */
     static TestPushService start(String serverPublicKey) throws IOException {
-        return new TestPushService(serverPublicKey);
+        return new TestPushService(serverPublicKey, 0);
+    }
+
+    /** On a fixed port (one the test reserved), so that it can go {@link #down()} and come {@link #up()} again. */
+    static TestPushService start(String serverPublicKey, int port) throws IOException {
+        return new TestPushService(serverPublicKey, port);
+    }
+
+    /** Stops listening: pushes to it fail with "connection refused" until {@link #up()}. Devices and what arrived are kept. */
+    synchronized void down() {
+        stop(server);
+    }
+
+    /** Listens again on the same port, for the same devices. */
+    synchronized void up() throws IOException {
+        server = listen(port);
     }
 
     String origin() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://127.0.0.1:" + port;
     }
 
     Device device() throws Exception {
@@ -229,7 +251,11 @@ final class TestPushService implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        stop(server);
+    }
+
+    private static void stop(HttpServer server) {
         server.stop(0);
         ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
         try {
