@@ -55,6 +55,8 @@ final class DeliveryWorkers implements AutoCloseable {
     private final Thread dispatcher;
     private final Thread recorder;
     private volatile boolean running = true;
+    /** Set once no sender can report any more: only then may the recorder stop. */
+    private volatile boolean sendersDone;
 
     DeliveryWorkers(DeliveryRepository deliveries, SubscriptionRepository subscriptions,
                     BiFunction<UUID, UUID, Optional<Notification>> notifications, PushSender sender, PushPayload payloads,
@@ -165,7 +167,12 @@ final class DeliveryWorkers implements AutoCloseable {
     private void sendOne(Delivery d, PushSubscription s, PushSender.Message message) {
         Semaphore originPermits = perOrigin.computeIfAbsent(d.origin(), o -> new Semaphore(config.concurrencyPerOrigin()));
         try {
-            originPermits.acquire();
+            // Waiting for a busy push service must end well inside the lease: a push still
+            // waiting when its lease expires would be claimed again and sent twice.
+            if (!originPermits.tryAcquire(lease.toMillis() / 4, TimeUnit.MILLISECONDS)) {
+                complete(new DeliveryRepository.Outcome.Released(d));
+                return;
+            }
         } catch (InterruptedException e) {
             complete(new DeliveryRepository.Outcome.Released(d));
             Thread.currentThread().interrupt();
@@ -236,7 +243,7 @@ final class DeliveryWorkers implements AutoCloseable {
 
     private void recordOutcomes() {
         List<DeliveryRepository.Outcome> batch = new ArrayList<>(RECORD_BATCH);
-        while (running || !outcomes.isEmpty()) {
+        while (!sendersDone || !outcomes.isEmpty()) {
             try {
                 DeliveryRepository.Outcome first = outcomes.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
@@ -295,7 +302,14 @@ final class DeliveryWorkers implements AutoCloseable {
             senders.shutdown();
             if (!senders.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
                 senders.shutdownNow();
+                senders.awaitTermination(1, TimeUnit.SECONDS);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            sendersDone = true;
+        }
+        try {
             recorder.join(config.shutdownGrace().toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -111,6 +111,43 @@ class CrashSafetyTest {
 
     @Test
     @Timeout(120)
+    void terminatedWithPushesInFlight_finishesThemWithinTheGraceAndLosesNothing() throws Exception {
+        name = "CrashSafetyTest-sigterm";
+        Map<String, String> env = env();
+        env.put("PUSH_CONCURRENCY_PER_ORIGIN", "4");
+        env.put("PUSH_SHUTDOWN_GRACE", "5s");
+        String token = userWithToken(env);
+        ServerProcess first = start("1", env);
+        TestPushService push = TestPushService.start(vapidKey(first), ServerProcess.freePort());
+        cleanup.add(push);
+        TestPushService.Device device = push.device();
+        for (int i = 0; i < 40; i++) {
+            device.answer(TestPushService.Answer.slow(Duration.ofMillis(500)));
+        }
+        assertThat(first.post("/api/push/subscribe", token, device.subscriptionJson()).status()).isEqualTo(201);
+        List<String> ids = createNotifications(first, token, 40);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (push.all().size() < 4 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+
+        assertThat(first.terminate(Duration.ofSeconds(30))).as("SIGTERM ends the process on its own").isTrue();
+        Map<String, String> atExit = deliveryStates();
+        System.out.println(name + ": states after SIGTERM: " + countByState(atExit));
+        assertThat(atExit.values()).as("in-flight pushes finished or went back to the queue").containsOnly("delivered", "pending");
+        int arrivedBeforeExit = push.all().size();
+        assertThat(countByState(atExit).get("delivered")).isEqualTo((long) arrivedBeforeExit);
+
+        device.script.clear(); // the push service is quick now
+        ServerProcess second = start("2", env);
+        awaitAll(push, ids, Duration.ofSeconds(45), second);
+        Map<String, Integer> arrivals = arrivalsById(push.all());
+        assertThat(arrivals.keySet()).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(duplicates(arrivals)).as("an orderly stop sends nothing twice").isEmpty();
+    }
+
+    @Test
+    @Timeout(120)
     void killedMidDelivery_onlyPushesInFlightAtTheKillArriveTwice() throws Exception {
         name = "CrashSafetyTest-midflight";
         Map<String, String> env = env();

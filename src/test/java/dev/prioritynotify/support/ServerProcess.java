@@ -167,6 +167,12 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** SIGTERM; true when the process ended by itself within {@code grace} (otherwise it is left running). */
+    public boolean terminate(Duration grace) throws InterruptedException {
+        process.destroy();
+        return process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** SIGTERM and a bounded wait for the orderly shutdown; SIGKILL after that. */
     public void stop(Duration grace) throws InterruptedException {
         process.destroy();
