@@ -49,7 +49,7 @@ public final class PushPayload {
         return best;
     }
 
-    /** A summary push (step 3's burst coalescing uses it too): a title and the dashboard link. */
+    /** A burst summary push: a title ("40 new notifications") and the dashboard link. */
     public byte[] summary(String title, String url) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("url", url);

@@ -3,8 +3,8 @@ package dev.prioritynotify.push;
 import java.time.Duration;
 
 /**
- * What became of one push request: a value the caller (the hand-off now, the durable delivery
- * queue later) acts on. The sender itself never retries, deletes or sleeps.
+ * What became of one push request: a value the delivery workers (and the test push) act on.
+ * The sender itself never retries, deletes or sleeps.
  */
 public sealed interface SendResult {
     /** 201/202: the push service has the message. */

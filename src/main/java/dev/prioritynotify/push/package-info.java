@@ -1,7 +1,14 @@
 /**
- * Web Push: the cryptography that makes a notification deliverable to a browser's push service.
+ * Web Push: everything between a stored notification and a browser's push service.
  *
- * <p>This package owns, as pure functions without I/O:
+ * <p>Subscriptions and their API ({@link dev.prioritynotify.push.PushRoutes}, with the endpoint
+ * policy that keeps the sender off internal addresses); the VAPID key store; the durable
+ * delivery queue — the outbox written in each notification's transaction
+ * ({@link dev.prioritynotify.push.Outbox}) and the workers that claim, send, retry and record
+ * ({@link dev.prioritynotify.push.DeliveryWorkers}); and the sender, one request per push
+ * ({@link dev.prioritynotify.push.PushSender}).
+ *
+ * <p>Its cryptography is pure functions without I/O:
  * <ul>
  *   <li>message encryption per RFC 8291 with the {@code aes128gcm} content coding of RFC 8188
  *       ({@link dev.prioritynotify.push.WebPushEncryption});</li>
