@@ -152,6 +152,22 @@ class DeliveryTest {
     }
 
     @Test
+    void aDroppedConnectionOrATimeoutIsRetriedLikeAServerError() throws Exception {
+        start(Map.of("PUSH_REQUEST_TIMEOUT", "1s"));
+        TestPushService.Device device = pushService.device();
+        device.answer(TestPushService.Answer.dropConnection(), TestPushService.Answer.slow(Duration.ofSeconds(3)));
+        subscribe(device);
+        String id = server.publish(token, "shaky").get("id").asText();
+        JsonNode dropped = awaitDelivery(id, "pending", 1);
+        assertThat(dropped.get("last_error").asText()).startsWith("connection failed");
+        clock.advance(Duration.ofSeconds(6));
+        JsonNode timedOut = awaitDelivery(id, "pending", 2);
+        assertThat(timedOut.get("last_error").asText()).startsWith("timeout after 1 s");
+        clock.advance(Duration.ofSeconds(12));
+        awaitDelivery(id, "delivered", 3);
+    }
+
+    @Test
     void tooManyRequestsWaitsExactlyForRetryAfter() throws Exception {
         start(Map.of());
         TestPushService.Device device = pushService.device();
