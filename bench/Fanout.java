@@ -27,7 +27,12 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -83,9 +88,10 @@ public final class Fanout {
             }
         }
 
-        Server sink = startSink();
-        int sinkPort = ((ServerConnector) sink.getConnectors()[0]).getLocalPort();
-        String sinkOrigin = "http://127.0.0.1:" + sinkPort;
+        String keystore = opt.get("tls-keystore"); // PKCS12, password "changeit": push over TLS with ALPN h2
+        Server sink = startSink(keystore);
+        int sinkPort = ((ServerConnector) sink.getConnectors()[keystore == null ? 0 : 1]).getLocalPort();
+        String sinkOrigin = (keystore == null ? "http://" : "https://") + "127.0.0.1:" + sinkPort;
         int serverPort = freePort();
         Map<String, String> env = new HashMap<>(serverEnv);
         env.put("DATA_DIR", work.resolve("data").toString());
@@ -145,7 +151,7 @@ public final class Fanout {
             double total = (lastAckNanos - start) / 1e9;
             double cpu = (cpuTicks(server.pid()) - cpuBefore) / 100.0;
             System.out.printf("hub %s %s: %,d pushes acknowledged of %,d in %.2f s = %,.0f pushes/s end to end "
-                            + "(creating took %.2f s); %,d over h2c; server CPU %.1f s = %.2f cores%n",
+                            + "(creating took %.2f s); %,d over HTTP/2; server CPU %.1f s = %.2f cores%n",
                     scenario, dbKind, got, n, total, got / total, created, h2.get(), cpu, cpu / total);
             if (got < n) {
                 System.out.println("# WARNING: not all pushes arrived within " + maxSeconds + " s");
@@ -184,7 +190,7 @@ public final class Fanout {
         System.out.printf("# sink counted %,d acknowledged web-push requests%n", acked.get());
         String hubRate = Files.readString(work.resolve("rate.txt"));
         for (String line : nodeOut.lines().toList()) {
-            if (line.startsWith("web-push:")) {
+            if (line.startsWith("web-push")) {
                 double nodeRate = Double.parseDouble(line.replaceAll(".* = ([0-9.]+) pushes/s.*", "$1"));
                 System.out.printf("ratio hub/web-push (%s, %s): %.1f×%n", scenario, dbKind, Double.parseDouble(hubRate) / nodeRate);
             }
@@ -193,7 +199,7 @@ public final class Fanout {
         System.exit(status);
     }
 
-    static Server startSink() throws Exception {
+    static Server startSink(String keystore) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool(64, 8);
         threads.setName("sink");
         Server server = new Server(threads);
@@ -204,6 +210,23 @@ public final class Fanout {
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
+        if (keystore != null) {
+            SslContextFactory.Server tls = new SslContextFactory.Server();
+            tls.setKeyStorePath(keystore);
+            tls.setKeyStorePassword("changeit");
+            tls.setKeyStoreType("PKCS12");
+            HttpConfiguration httpsConfig = new HttpConfiguration(config);
+            httpsConfig.addCustomizer(new SecureRequestCustomizer(false));
+            HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(httpsConfig);
+            h2.setMaxConcurrentStreams(1024);
+            ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
+            alpn.setDefaultProtocol("http/1.1");
+            ServerConnector secure = new ServerConnector(server, 1, 1, new SslConnectionFactory(tls, alpn.getProtocol()), alpn, h2,
+                    new HttpConnectionFactory(httpsConfig));
+            secure.setHost("127.0.0.1");
+            secure.setPort(0);
+            server.addConnector(secure);
+        }
         server.setHandler(new Handler.Abstract.NonBlocking() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {

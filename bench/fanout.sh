@@ -8,7 +8,9 @@
 # Knobs (environment): N (10000), SKIP_BUILD=1, JFR=1 (record the server, summary with
 # bench/JfrSummary.java), SERVER_ENV (extra server settings, comma-separated K=V, e.g.
 # PUSH_CONCURRENCY_PER_ORIGIN=256), SERVER_OPTS (JVM options), NODE_CONCURRENCY (50),
-# PG_DB (bench_fanout), MAX_SECONDS (120). Results also in target/bench/fanout-<scenario>-<db>.txt.
+# PG_DB (bench_fanout), MAX_SECONDS (120), TLS=1 (the sink speaks https with ALPN h2 and
+# http/1.1, self-signed certificate trusted by the server JVM; web-push then uses its own
+# sendNotification over https). Results also in target/bench/fanout-<scenario>-<db>.txt.
 set -euo pipefail
 
 scenario=${1:?usage: bench/fanout.sh <one-to-many|many-to-one> <sqlite|postgres>}
@@ -21,7 +23,7 @@ export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 JAVA="$JAVA_HOME/bin/java"
 OUT=target/bench
 mkdir -p "$OUT"
-RESULT="$OUT/fanout-$scenario-$db.txt"
+RESULT="$OUT/fanout-$scenario-$db$([[ "${TLS:-0}" == 1 ]] && echo -tls).txt"
 ulimit -n 65536 2>/dev/null || true
 
 if [[ "${SKIP_BUILD:-0}" != 1 || ! -f "$OUT/fanout-cp.txt" ]]; then
@@ -43,6 +45,13 @@ else
 fi
 
 server_opts=${SERVER_OPTS:-}
+tls_args=()
+if [[ "${TLS:-0}" == 1 ]]; then
+  "$JAVA_HOME/bin/keytool" -genkeypair -alias sink -keyalg EC -groupname secp256r1 -dname CN=127.0.0.1 \
+    -ext SAN=ip:127.0.0.1 -validity 2 -storetype PKCS12 -keystore "$WORK/sink.p12" -storepass changeit 2>/dev/null
+  server_opts="$server_opts -Djavax.net.ssl.trustStore=$WORK/sink.p12 -Djavax.net.ssl.trustStorePassword=changeit -Djavax.net.ssl.trustStoreType=PKCS12"
+  tls_args=(--tls-keystore "$WORK/sink.p12")
+fi
 if [[ "${JFR:-0}" == 1 ]]; then
   JFR_FILE="$OUT/fanout-$scenario-$db.jfr"
   rm -f "$JFR_FILE"
@@ -56,7 +65,7 @@ fi
 status=0
 "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CP" bench/Fanout.java "$scenario" "$db" --n "${N:-10000}" --work "$WORK" --database-url "$URL" \
   --server-cp "$CP" --server-opts "$server_opts" --server-env "${SERVER_ENV:-}" \
-  --node-concurrency "${NODE_CONCURRENCY:-50}" --max-seconds "${MAX_SECONDS:-120}" | tee -a "$RESULT" || status=$?
+  --node-concurrency "${NODE_CONCURRENCY:-50}" --max-seconds "${MAX_SECONDS:-120}" "${tls_args[@]}" | tee -a "$RESULT" || status=$?
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$RESULT"
 if [[ -s "$WORK/server.log" ]]; then
   echo "# server log (WARN and above), first 20 lines:" | tee -a "$RESULT"
