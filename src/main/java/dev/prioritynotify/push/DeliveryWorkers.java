@@ -47,6 +47,7 @@ final class DeliveryWorkers implements AutoCloseable {
     private final PushMetrics metrics;
 
     private final Semaphore global;
+    private final int refillAt;
     private final Map<String, Semaphore> perOrigin = new ConcurrentHashMap<>();
     private final Set<String> rejectionsLogged = ConcurrentHashMap.newKeySet();
     private final Semaphore wakeUp = new Semaphore(0);
@@ -75,6 +76,7 @@ final class DeliveryWorkers implements AutoCloseable {
         this.clock = clock;
         this.metrics = metrics;
         this.global = new Semaphore(config.concurrency());
+        this.refillAt = Math.max(1, Math.min(config.claimBatch(), config.concurrency()) / 4);
         this.dispatcher = Thread.ofPlatform().name("push-dispatcher").daemon(true).unstarted(this::dispatch);
         this.recorder = Thread.ofPlatform().name("push-recorder").daemon(true).unstarted(this::recordOutcomes);
     }
@@ -192,6 +194,20 @@ final class DeliveryWorkers implements AutoCloseable {
             complete(outcomeOf(d, s, new SendResult.Retryable("internal error: " + e.getClass().getSimpleName())));
         } finally {
             originPermits.release();
+            wakeWhenRefillable();
+        }
+    }
+
+    /**
+     * Wakes the dispatcher once a quarter of a claim's worth of permits is free again (global and
+     * for this push's origin, both released by now), so that a backlog is claimed as fast as it
+     * is sent. Without it the dispatcher, having claimed every permit, slept a whole
+     * {@code PUSH_WORKER_POLL} before claiming again: a backlog drained at one claim batch
+     * (256) per poll (1 s), ~250 pushes/s, with the sender idle most of the time.
+     */
+    private void wakeWhenRefillable() {
+        if (global.availablePermits() >= refillAt) {
+            wake();
         }
     }
 

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Push fan-out benchmark: notification created -> push service acknowledged, end to end, then
+# the npm web-push library sending the same number of pushes to the same sink. See
+# docs/benchmarks.md ("Push fan-out").
+#
+#   bench/fanout.sh <one-to-many|many-to-one> <sqlite|postgres>
+#
+# Knobs (environment): N (10000), SKIP_BUILD=1, JFR=1 (record the server, summary with
+# bench/JfrSummary.java), SERVER_ENV (extra server settings, comma-separated K=V, e.g.
+# PUSH_CONCURRENCY_PER_ORIGIN=256), SERVER_OPTS (JVM options), NODE_CONCURRENCY (50),
+# PG_DB (bench_fanout), MAX_SECONDS (120), TLS=1 (the sink speaks https with ALPN h2 and
+# http/1.1, self-signed certificate trusted by the server JVM; web-push then uses its own
+# sendNotification over https). Results also in target/bench/fanout-<scenario>-<db>.txt.
+set -euo pipefail
+
+scenario=${1:?usage: bench/fanout.sh <one-to-many|many-to-one> <sqlite|postgres>}
+db=${2:?usage: bench/fanout.sh <one-to-many|many-to-one> <sqlite|postgres>}
+case "$scenario" in one-to-many|many-to-one) ;; *) echo "unknown scenario $scenario" >&2; exit 2 ;; esac
+case "$db" in sqlite|postgres) ;; *) echo "unknown database $db" >&2; exit 2 ;; esac
+
+cd "$(dirname "$0")/.."
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+JAVA="$JAVA_HOME/bin/java"
+OUT=target/bench
+mkdir -p "$OUT"
+RESULT="$OUT/fanout-$scenario-$db$([[ "${TLS:-0}" == 1 ]] && echo -tls).txt"
+ulimit -n 65536 2>/dev/null || true
+
+if [[ "${SKIP_BUILD:-0}" != 1 || ! -f "$OUT/fanout-cp.txt" ]]; then
+  ./mvnw -B -q -Pbench -DskipTests compile dependency:build-classpath \
+    -Dmdep.outputFile="$OUT/fanout-cp.txt" -Dmdep.includeScope=test
+fi
+[[ -d bench/webpush-node/node_modules ]] || (cd bench/webpush-node && npm ci --no-audit --no-fund)
+CP="target/classes:$(cat "$OUT/fanout-cp.txt")"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/pn-fanout.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+PG_DB=${PG_DB:-bench_fanout}
+if [[ "$db" == postgres ]]; then
+  psql -q -h 127.0.0.1 -U postgres -d postgres -c "drop database if exists $PG_DB" -c "create database $PG_DB"
+  URL="jdbc:postgresql://127.0.0.1:5432/$PG_DB?user=postgres"
+else
+  URL="jdbc:sqlite:$WORK/data/priority-notify.db"
+  mkdir -p "$WORK/data"
+fi
+
+server_opts=${SERVER_OPTS:-}
+tls_args=()
+if [[ "${TLS:-0}" == 1 ]]; then
+  "$JAVA_HOME/bin/keytool" -genkeypair -alias sink -keyalg EC -groupname secp256r1 -dname CN=127.0.0.1 \
+    -ext SAN=ip:127.0.0.1 -validity 2 -storetype PKCS12 -keystore "$WORK/sink.p12" -storepass changeit 2>/dev/null
+  server_opts="$server_opts -Djavax.net.ssl.trustStore=$WORK/sink.p12 -Djavax.net.ssl.trustStorePassword=changeit -Djavax.net.ssl.trustStoreType=PKCS12"
+  tls_args=(--tls-keystore "$WORK/sink.p12")
+fi
+if [[ "${JFR:-0}" == 1 ]]; then
+  JFR_FILE="$OUT/fanout-$scenario-$db.jfr"
+  rm -f "$JFR_FILE"
+  server_opts="$server_opts -XX:StartFlightRecording=filename=$JFR_FILE,settings=profile,dumponexit=true"
+fi
+
+{
+  echo "# fanout $scenario on $db, N=${N:-10000}, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $("$JAVA" -version 2>&1 | head -1)"
+  echo "# commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown); SERVER_ENV=${SERVER_ENV:-}; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+} | tee "$RESULT"
+status=0
+"$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CP" bench/Fanout.java "$scenario" "$db" --n "${N:-10000}" --work "$WORK" --database-url "$URL" \
+  --server-cp "$CP" --server-opts "$server_opts" --server-env "${SERVER_ENV:-}" \
+  --node-concurrency "${NODE_CONCURRENCY:-50}" --max-seconds "${MAX_SECONDS:-120}" "${tls_args[@]}" | tee -a "$RESULT" || status=$?
+echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$RESULT"
+if [[ -s "$WORK/server.log" ]]; then
+  echo "# server log (WARN and above), first 20 lines:" | tee -a "$RESULT"
+  head -20 "$WORK/server.log" | tee -a "$RESULT"
+fi
+if [[ "${JFR:-0}" == 1 && -f "${JFR_FILE:-}" ]]; then
+  "$JAVA" bench/JfrSummary.java "$JFR_FILE" 30 > "$OUT/fanout-$scenario-$db.profile.txt" 2>&1 || true
+  echo "# JFR: $JFR_FILE; summary in $OUT/fanout-$scenario-$db.profile.txt" | tee -a "$RESULT"
+fi
+exit "$status"
