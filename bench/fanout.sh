@@ -23,7 +23,7 @@ export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 JAVA="$JAVA_HOME/bin/java"
 OUT=target/bench
 mkdir -p "$OUT"
-RESULT="$OUT/fanout-$scenario-$db$([[ "${TLS:-0}" == 1 ]] && echo -tls).txt"
+RESULT="$OUT/fanout-$scenario-$db$(if [[ "${TLS:-0}" == 1 ]]; then echo -tls; fi).txt"
 ulimit -n 65536 2>/dev/null || true
 
 if [[ "${SKIP_BUILD:-0}" != 1 || ! -f "$OUT/fanout-cp.txt" ]]; then
