@@ -193,7 +193,9 @@ class CrashSafetyTest {
         // At-least-once, and no more than that: a push arrives twice only if it was claimed and
         // unrecorded when the process died. Everything recorded as delivered stays delivered.
         assertThat(duplicates(arrivals)).isSubsetOf(sendingAtKill);
-        assertThat(sendingAtKill.size()).isLessThanOrEqualTo(8);
+        // Still 'sending' at the kill: the 8 in flight, plus pushes already answered whose outcome
+        // the recorder had not yet written (it writes in batches as they come): a few rounds at most.
+        assertThat(sendingAtKill.size()).isLessThanOrEqualTo(4 * 8);
         assertThat(arrivals.values()).allMatch(n -> n <= 2);
         assertThat(push.vapidErrors()).isEmpty();
         second.stop(Duration.ofSeconds(15));
