@@ -225,7 +225,7 @@ class DeliveryTest {
         try (TestPushService hanging = TestPushService.start(vapidKey())) {
             TestPushService.Device stuck = hanging.device();
             for (int i = 0; i < 5; i++) {
-                stuck.answer(TestPushService.Answer.slow(Duration.ofSeconds(3)));
+                stuck.answer(TestPushService.Answer.slow(Duration.ofSeconds(10)));
             }
             TestPushService.Device healthy = pushService.device();
             subscribe(stuck);
