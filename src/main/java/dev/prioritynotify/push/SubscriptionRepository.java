@@ -49,8 +49,33 @@ public final class SubscriptionRepository {
 
     public record Upserted(PushSubscription subscription, boolean created) {}
 
-    /** Insert, or update the row with the same endpoint (the endpoint identifies the browser). */
+    /**
+     * Insert, or update the row with the same endpoint (the endpoint identifies the browser). Two
+     * requests racing to insert one endpoint (PostgreSQL runs them concurrently) meet at the
+     * unique index; the loser then finds the row and updates it.
+     */
     public Upserted upsert(UUID userId, NewSubscription s, Instant now) {
+        try {
+            return tryUpsert(userId, s, now);
+        } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
+            if (!isUniqueViolation(e)) {
+                throw e;
+            }
+            return tryUpsert(userId, s, now);
+        }
+    }
+
+    private static boolean isUniqueViolation(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && ("23505".equals(sql.getSQLState())
+                    || sql.getMessage() != null && sql.getMessage().contains("UNIQUE constraint failed"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Upserted tryUpsert(UUID userId, NewSubscription s, Instant now) {
         return db.inTransaction(h -> {
             boolean exists = h.createQuery(SELECT_BY_ENDPOINT).bind("endpoint", s.endpoint()).map(this::map).findOne().isPresent();
             var update = h.createUpdate(exists ? UPDATE_SUBSCRIPTION : INSERT_SUBSCRIPTION)

@@ -89,6 +89,23 @@ class PushApiTest {
     }
 
     @Test
+    void concurrentSubscribesOfOneEndpointEndAsOneRowWithoutErrors() throws Exception {
+        TestPushService.Device device = pushService.device();
+        java.util.List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            for (int i = 0; i < 8; i++) {
+                answers.add(pool.submit(() -> subscribe(device.subscriptionJson()).status()));
+            }
+        }
+        java.util.List<Integer> statuses = new java.util.ArrayList<>();
+        for (var a : answers) {
+            statuses.add(a.get());
+        }
+        assertThat(statuses).containsOnly(200, 201).containsOnlyOnce(201);
+        assertThat(server.get("/api/push/subscriptions", token).json().get("total").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void subscriptionStoresDeviceNameMinimumPriorityAndUserAgent() throws Exception {
         TestPushService.Device device = pushService.device();
         String json = device.subscriptionJson().replaceFirst("\\}$", ",\"device_name\":\"Pixel 8\",\"min_priority\":\"high\"}");
