@@ -53,17 +53,13 @@ public final class NotificationRoutes {
     }
 
     /**
-     * One notification per user, each through the normal path (its own transaction, event and
-     * pushes), so a broadcast is exactly as durable as a single notification.
+     * One notification per user, each with its own event and pushes committed with it, so a
+     * broadcast is exactly as durable as a single notification.
      */
     private void broadcast(Context ctx) {
         auth.requireAdmin(ctx, Scope.PUBLISH);
         NewNotification n = parseNew(ctx);
-        List<UUID> users = everyone.get();
-        for (UUID user : users) {
-            service.create(user, n);
-        }
-        ctx.status(201).json(Map.of("created", users.size()));
+        ctx.status(201).json(Map.of("created", service.createForEach(everyone.get(), n)));
     }
 
     NewNotification parseNew(Context ctx) {

@@ -34,6 +34,7 @@ public final class NotificationService {
      * sees a gap it has to fill from the database.
      */
     private final ReentrantLock[] userLocks = new ReentrantLock[256];
+    private static final int BROADCAST_CHUNK = 200;
 
     public NotificationService(Database db, Ids ids, InstantSource clock) {
         this.db = db;
@@ -52,14 +53,49 @@ public final class NotificationService {
 
     public Notification create(UUID userId, NewNotification n) {
         // Millisecond precision: both databases keep at least that, so what we answer equals what we store.
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        Notification created = new Notification(ids.next(), userId, n.title(), n.message().orElse(null), n.priority(),
-                Status.UNREAD, n.source().orElse(null), n.url().orElse(null), n.tag().orElse(null),
-                n.metadata().orElse(null), now, null);
+        Notification created = newNotification(userId, n, clock.instant().truncatedTo(ChronoUnit.MILLIS));
         change(userId, h -> {
             notifications.insert(h, created);
             return new NotificationChange.Created(created);
         });
+        return created;
+    }
+
+    /**
+     * The same notification for many users (a broadcast), committed a chunk of users per
+     * transaction rather than one transaction each: every notification still gets its own event
+     * and pushes, in the same transaction as itself. The chunk's user locks are taken in stripe
+     * order, so concurrent broadcasts and single creates never deadlock.
+     *
+     * @return how many notifications were created
+     */
+    public int createForEach(List<UUID> userIds, NewNotification n) {
+        int created = 0;
+        for (int from = 0; from < userIds.size(); from += BROADCAST_CHUNK) {
+            List<UUID> chunk = userIds.subList(from, Math.min(userIds.size(), from + BROADCAST_CHUNK));
+            Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+            List<ReentrantLock> locks = chunk.stream().mapToInt(this::stripeOf).distinct().sorted()
+                    .mapToObj(i -> userLocks[i]).toList();
+            locks.forEach(ReentrantLock::lock);
+            try {
+                List<Runnable> afterCommit = db.inTransaction(h -> {
+                    List<Runnable> actions = new ArrayList<>();
+                    for (UUID userId : chunk) {
+                        Notification one = newNotification(userId, n, now);
+                        notifications.insert(h, one);
+                        NotificationChange change = new NotificationChange.Created(one);
+                        for (NotificationListener listener : listeners) {
+                            actions.add(listener.record(h, change));
+                        }
+                    }
+                    return actions;
+                });
+                runAll(afterCommit);
+            } finally {
+                locks.forEach(ReentrantLock::unlock);
+            }
+            created += chunk.size();
+        }
         return created;
     }
 
@@ -111,13 +147,34 @@ public final class NotificationService {
         return archive ? notifications.archiveOlderThan(cutoff) : notifications.deleteOlderThan(cutoff);
     }
 
+    private Notification newNotification(UUID userId, NewNotification n, Instant now) {
+        return new Notification(ids.next(), userId, n.title(), n.message().orElse(null), n.priority(),
+                Status.UNREAD, n.source().orElse(null), n.url().orElse(null), n.tag().orElse(null),
+                n.metadata().orElse(null), now, null);
+    }
+
+    private int stripeOf(UUID userId) {
+        return Math.floorMod(userId.hashCode(), userLocks.length);
+    }
+
+    private static void runAll(List<Runnable> afterCommit) {
+        for (Runnable action : afterCommit) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                // The change is committed; a failed wake-up is caught up by polling and replay.
+                log.warn("after-commit action failed", e);
+            }
+        }
+    }
+
     private interface Change {
         /** @return the change made, or null when there was none */
         NotificationChange apply(Handle h);
     }
 
     private void change(UUID userId, Change work) {
-        ReentrantLock userLock = userLocks[Math.floorMod(userId.hashCode(), userLocks.length)];
+        ReentrantLock userLock = userLocks[stripeOf(userId)];
         userLock.lock();
         try {
             List<Runnable> afterCommit = db.inTransaction(h -> {
@@ -131,14 +188,7 @@ public final class NotificationService {
                 }
                 return actions;
             });
-            for (Runnable action : afterCommit) {
-                try {
-                    action.run();
-                } catch (RuntimeException e) {
-                    // The change is committed; a failed wake-up is caught up by polling and replay.
-                    log.warn("after-commit action failed", e);
-                }
-            }
+            runAll(afterCommit);
         } finally {
             userLock.unlock();
         }

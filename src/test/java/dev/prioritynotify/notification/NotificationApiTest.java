@@ -152,6 +152,21 @@ class NotificationApiTest {
     }
 
     @Test
+    void aBroadcastToMoreUsersThanOneChunkGivesEachUserExactlyOneNotificationAndEvent() {
+        for (int i = 0; i < 450; i++) {
+            server.user("user" + i);
+        }
+        var admin = server.app().services().accounts().create("root", true, java.util.Optional.empty());
+        Response r = server.post("/api/notifications/broadcast", server.token(admin), "{\"title\":\"maintenance\"}");
+        assertThat(r.status()).isEqualTo(201);
+        assertThat(r.json().get("created").asInt()).isEqualTo(452);
+        assertThat(count("SELECT COUNT(*) FROM notifications")).isEqualTo(452);
+        assertThat(count("SELECT COUNT(*) FROM users u WHERE (SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id) <> 1")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM users WHERE event_seq <> 1")).isZero();
+        assertThat(titles("/api/notifications/")).containsExactly("maintenance");
+    }
+
+    @Test
     void meDescribesTheCallerAndTheTokenScopes() {
         JsonNode me = server.get("/api/me", token).json();
         assertThat(me.get("name").asText()).isEqualTo("alice");
@@ -166,6 +181,10 @@ class NotificationApiTest {
         Response ready = server.get("/readyz", null);
         assertThat(ready.status()).isEqualTo(200);
         assertThat(ready.json().get("database").asText()).isEqualTo("ok");
+    }
+
+    private int count(String sql) {
+        return server.app().services().db().jdbi().withHandle(h -> h.createQuery(sql).mapTo(Integer.class).one());
     }
 
     private java.util.List<String> titles(String path) {
