@@ -77,7 +77,7 @@ final class Outbox implements NotificationListener {
             Instant windowStart = sameWindow ? t.burstWindowStart() : now;
             int count = sameWindow ? t.burstCount() + 1 : 1;
             bursts.bind("windowStart", windowStart).bind("count", count).bind("id", t.id()).add();
-            String origin = origin(t.endpoint());
+            String origin = Endpoints.origin(URI.create(t.endpoint()));
             boolean fold = count > config.burstLimit() && n.priority() != Priority.CRITICAL;
             if (fold) {
                 DeliveryRepository.bindDelivery(deliveries, ids.next(), Delivery.Kind.NOTIFICATION, n.id(), t.id(), n.userId(),
@@ -95,11 +95,5 @@ final class Outbox implements NotificationListener {
             summaries.execute(); // one summary per device and window: the unique index makes repeats no-ops
         }
         return wake;
-    }
-
-    /** Origins key the per-push-service concurrency limits: scheme://host[:port]. */
-    static String origin(String endpoint) {
-        URI uri = URI.create(endpoint);
-        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
     }
 }

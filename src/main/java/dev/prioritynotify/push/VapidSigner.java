@@ -133,7 +133,7 @@ public final class VapidSigner {
      * the token for its origin still has more than a quarter of its validity left.
      */
     public String authorization(URI endpoint) {
-        String origin = origin(endpoint);
+        String origin = Endpoints.origin(endpoint); // RFC 8292 §2: aud is the push resource's origin
         Instant now = clock.instant();
         Token token = tokens.get(origin);
         if (token != null && now.isBefore(token.renewAt())) {
@@ -146,23 +146,6 @@ public final class VapidSigner {
             tokens.values().removeIf(t -> !now.isBefore(t.expiresAt()));
         }
         return fresh.authorization();
-    }
-
-    /**
-     * RFC 8292 §2: {@code aud} is the origin of the push resource (RFC 6454 serialisation):
-     * scheme, host and a non-default port, lower case, no path.
-     */
-    static String origin(URI endpoint) {
-        String scheme = endpoint.getScheme();
-        String host = endpoint.getHost();
-        if (scheme == null || host == null || host.isEmpty()) {
-            throw new IllegalArgumentException("push endpoint is not an absolute URL with a host");
-        }
-        scheme = scheme.toLowerCase(Locale.ROOT);
-        int port = endpoint.getPort();
-        boolean defaultPort = port == -1
-                || (port == 443 && scheme.equals("https")) || (port == 80 && scheme.equals("http"));
-        return scheme + "://" + host.toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
     }
 
     private Token sign(String origin, Instant now) {
