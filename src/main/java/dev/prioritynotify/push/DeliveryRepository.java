@@ -8,7 +8,9 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.statement.PreparedBatch;
@@ -51,13 +53,6 @@ final class DeliveryRepository {
                    finished_at = :now, attempts = attempts + CASE WHEN id = :id THEN 1 ELSE 0 END
             WHERE subscription_id = :subscriptionId AND state IN ('pending', 'sending')""";
     private static final String DELETE_SUBSCRIPTION = "DELETE FROM push_subscriptions WHERE id = :subscriptionId";
-    private static final String SUBSCRIPTION_DELIVERED = """
-            UPDATE push_subscriptions SET last_used_at = :now, failure_count = 0, last_error = NULL, failing_since = NULL
-            WHERE id = :subscriptionId""";
-    private static final String SUBSCRIPTION_FAILED = """
-            UPDATE push_subscriptions SET failure_count = failure_count + 1, last_error = :error,
-                   failing_since = COALESCE(failing_since, :now)
-            WHERE id = :subscriptionId""";
     private static final String COUNT_COALESCED = """
             SELECT COUNT(*) FROM deliveries WHERE subscription_id = :subscriptionId AND window_start = :windowStart
                    AND state = 'coalesced'""";
@@ -138,23 +133,23 @@ final class DeliveryRepository {
             PreparedBatch retry = h.prepareBatch(MARK_RETRY);
             PreparedBatch failed = h.prepareBatch(MARK_FAILED);
             PreparedBatch released = h.prepareBatch(RELEASE_CLAIMED);
-            PreparedBatch subscriptionOk = h.prepareBatch(SUBSCRIPTION_DELIVERED);
-            PreparedBatch subscriptionFailing = h.prepareBatch(SUBSCRIPTION_FAILED);
-            Map<UUID, Boolean> lastWordPerSubscription = new java.util.LinkedHashMap<>();
+            PreparedBatch subscriptionOk = h.prepareBatch(SubscriptionRepository.MARK_DELIVERED);
+            PreparedBatch subscriptionFailing = h.prepareBatch(SubscriptionRepository.MARK_FAILED);
+            Set<UUID> deliveredTo = new LinkedHashSet<>();
             for (Outcome o : outcomes) {
                 UUID id = o.delivery().id();
                 switch (o) {
                     case Outcome.Delivered x -> {
                         delivered.bind("id", id).bind("status", x.status()).bind("now", now).add();
-                        lastWordPerSubscription.put(o.delivery().subscriptionId(), true);
+                        deliveredTo.add(o.delivery().subscriptionId());
                     }
                     case Outcome.Retry x -> {
                         retry.bind("id", id).bind("status", x.status()).bind("error", x.error()).bind("next", x.next()).add();
-                        subscriptionFailing.bind("subscriptionId", o.delivery().subscriptionId()).bind("error", x.error()).bind("now", now).add();
+                        subscriptionFailing.bind("id", o.delivery().subscriptionId()).bind("error", x.error()).bind("now", now).add();
                     }
                     case Outcome.Failed x -> {
                         failed.bind("id", id).bind("status", x.status()).bind("error", x.error()).bind("now", now).add();
-                        subscriptionFailing.bind("subscriptionId", o.delivery().subscriptionId()).bind("error", x.error()).bind("now", now).add();
+                        subscriptionFailing.bind("id", o.delivery().subscriptionId()).bind("error", x.error()).bind("now", now).add();
                     }
                     case Outcome.Gone x -> {
                         // The push service says the device is gone: it never receives anything again.
@@ -166,7 +161,7 @@ final class DeliveryRepository {
                     case Outcome.Released x -> released.bind("id", id).add();
                 }
             }
-            lastWordPerSubscription.keySet().forEach(s -> subscriptionOk.bind("subscriptionId", s).bind("now", now).add());
+            deliveredTo.forEach(s -> subscriptionOk.bind("id", s).bind("now", now).add());
             for (PreparedBatch b : List.of(delivered, retry, failed, released, subscriptionFailing, subscriptionOk)) {
                 if (b.size() > 0) {
                     b.execute();

@@ -31,10 +31,18 @@ public final class SubscriptionRepository {
     private static final String DELETE_BY_ENDPOINT = "DELETE FROM push_subscriptions WHERE endpoint = :endpoint AND user_id = :userId";
     private static final String DELETE_BY_ID = "DELETE FROM push_subscriptions WHERE id = :id AND user_id = :userId";
     private static final String DELETE_GONE = "DELETE FROM push_subscriptions WHERE id = :id";
-    private static final String MARK_DELIVERED = """
-            UPDATE push_subscriptions SET last_used_at = :now, failure_count = 0, last_error = NULL WHERE id = :id""";
-    private static final String MARK_FAILED = """
-            UPDATE push_subscriptions SET failure_count = failure_count + 1, last_error = :error WHERE id = :id""";
+    /**
+     * A device's delivery health, written by the delivery recorder (in its batches) and the test
+     * push alike: a success clears the failure streak; a failure starts one, whose start
+     * ({@code failing_since}) is what the stale-device cleanup goes by.
+     */
+    static final String MARK_DELIVERED = """
+            UPDATE push_subscriptions SET last_used_at = :now, failure_count = 0, last_error = NULL, failing_since = NULL
+            WHERE id = :id""";
+    static final String MARK_FAILED = """
+            UPDATE push_subscriptions SET failure_count = failure_count + 1, last_error = :error,
+                   failing_since = COALESCE(failing_since, :now)
+            WHERE id = :id""";
 
     private final Database db;
     private final Ids ids;
@@ -134,8 +142,8 @@ public final class SubscriptionRepository {
         db.inTransaction(h -> h.createUpdate(MARK_DELIVERED).bind("id", id).bind("now", now).execute());
     }
 
-    public void markFailed(UUID id, String error) {
-        db.inTransaction(h -> h.createUpdate(MARK_FAILED).bind("id", id).bind("error", error).execute());
+    public void markFailed(UUID id, String error, Instant now) {
+        db.inTransaction(h -> h.createUpdate(MARK_FAILED).bind("id", id).bind("error", error).bind("now", now).execute());
     }
 
     private PushSubscription map(ResultSet rs, StatementContext ctx) throws SQLException {

@@ -203,7 +203,7 @@ public final class WebPush implements AutoCloseable {
     }
 
     private Outcome failed(PushSubscription s, String result, String detail) {
-        subscriptions.markFailed(s.id(), detail);
+        subscriptions.markFailed(s.id(), detail, clock.instant());
         log.warn("push to {} failed: {}", s.endpointForDisplay(), detail);
         return outcome(s, result, detail);
     }
