@@ -83,10 +83,7 @@ public final class NotificationService {
                     for (UUID userId : chunk) {
                         Notification one = newNotification(userId, n, now);
                         notifications.insert(h, one);
-                        NotificationChange change = new NotificationChange.Created(one);
-                        for (NotificationListener listener : listeners) {
-                            actions.add(listener.record(h, change));
-                        }
+                        actions.addAll(recordWithListeners(h, new NotificationChange.Created(one)));
                     }
                     return actions;
                 });
@@ -157,6 +154,15 @@ public final class NotificationService {
         return Math.floorMod(userId.hashCode(), userLocks.length);
     }
 
+    /** Inside the change's transaction: each listener records its part; their after-commit actions are returned. */
+    private List<Runnable> recordWithListeners(Handle h, NotificationChange change) {
+        List<Runnable> actions = new ArrayList<>(listeners.size());
+        for (NotificationListener listener : listeners) {
+            actions.add(listener.record(h, change));
+        }
+        return actions;
+    }
+
     private static void runAll(List<Runnable> afterCommit) {
         for (Runnable action : afterCommit) {
             try {
@@ -179,14 +185,7 @@ public final class NotificationService {
         try {
             List<Runnable> afterCommit = db.inTransaction(h -> {
                 NotificationChange change = work.apply(h);
-                if (change == null) {
-                    return List.<Runnable>of();
-                }
-                List<Runnable> actions = new ArrayList<>(listeners.size());
-                for (NotificationListener listener : listeners) {
-                    actions.add(listener.record(h, change));
-                }
-                return actions;
+                return change == null ? List.<Runnable>of() : recordWithListeners(h, change);
             });
             runAll(afterCommit);
         } finally {
