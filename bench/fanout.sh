@@ -10,7 +10,9 @@
 # PUSH_CONCURRENCY_PER_ORIGIN=256), SERVER_OPTS (JVM options), NODE_CONCURRENCY (50),
 # PG_DB (bench_fanout), MAX_SECONDS (120), TLS=1 (the sink speaks https with ALPN h2 and
 # http/1.1, self-signed certificate trusted by the server JVM; web-push then uses its own
-# sendNotification over https). Results also in target/bench/fanout-<scenario>-<db>.txt.
+# sendNotification over https), ROUNDS (2: every round but the last warms up, on both sides;
+# the last is reported), PROFILE=1 (async-profiler CPU samples of the server's measured round,
+# summarised by bench/Collapsed.java). Results also in target/bench/fanout-<scenario>-<db>.txt.
 set -euo pipefail
 
 scenario=${1:?usage: bench/fanout.sh <one-to-many|many-to-one> <sqlite|postgres>}
@@ -52,6 +54,17 @@ if [[ "${TLS:-0}" == 1 ]]; then
   server_opts="$server_opts -Djavax.net.ssl.trustStore=$WORK/sink.p12 -Djavax.net.ssl.trustStorePassword=changeit -Djavax.net.ssl.trustStoreType=PKCS12"
   tls_args=(--tls-keystore "$WORK/sink.p12")
 fi
+profile_args=()
+if [[ "${PROFILE:-0}" == 1 ]]; then
+  # async-profiler from Maven Central (its jar carries the native library): CPU samples of the
+  # measured round only, as collapsed stacks, summarised by bench/collapsed.py.
+  ./mvnw -B -q dependency:get -Dartifact=tools.profiler:async-profiler:4.1 >/dev/null
+  mkdir -p "$OUT/async-profiler"
+  unzip -o -q "$HOME/.m2/repository/tools/profiler/async-profiler/4.1/async-profiler-4.1.jar" 'linux-x64/*' -d "$OUT/async-profiler"
+  PROFILE_FILE="$OUT/fanout-$scenario-$db$(if [[ "${TLS:-0}" == 1 ]]; then echo -tls; fi).collapsed"
+  profile_args=(--profiler "$PWD/$OUT/async-profiler/linux-x64/libasyncProfiler.so" --profile-out "$PROFILE_FILE")
+  server_opts="$server_opts -XX:+EnableDynamicAgentLoading"
+fi
 if [[ "${JFR:-0}" == 1 ]]; then
   JFR_FILE="$OUT/fanout-$scenario-$db.jfr"
   rm -f "$JFR_FILE"
@@ -65,11 +78,17 @@ fi
 status=0
 "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CP" bench/Fanout.java "$scenario" "$db" --n "${N:-10000}" --work "$WORK" --database-url "$URL" \
   --server-cp "$CP" --server-opts "$server_opts" --server-env "${SERVER_ENV:-}" \
-  --node-concurrency "${NODE_CONCURRENCY:-50}" --max-seconds "${MAX_SECONDS:-120}" "${tls_args[@]}" | tee -a "$RESULT" || status=$?
+  --node-concurrency "${NODE_CONCURRENCY:-50}" --rounds "${ROUNDS:-2}" --max-seconds "${MAX_SECONDS:-120}" "${tls_args[@]}" "${profile_args[@]}" | tee -a "$RESULT" || status=$?
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$RESULT"
 if [[ -s "$WORK/server.log" ]]; then
   echo "# server log (WARN and above), first 20 lines:" | tee -a "$RESULT"
   head -20 "$WORK/server.log" | tee -a "$RESULT"
+fi
+if [[ "${PROFILE:-0}" == 1 && -f "${PROFILE_FILE:-}" ]]; then
+  "$JAVA" bench/Collapsed.java "$PROFILE_FILE" 40 DeliveryWorkers PushSender.send WebPushEncryption.encrypt Outbox \
+    DeliveryRepository.claim DeliveryRepository.record SubscriptionRepository NotificationService CompileBroker \
+    > "${PROFILE_FILE%.collapsed}.profile.txt" 2>&1 || true
+  echo "# profile summary in ${PROFILE_FILE%.collapsed}.profile.txt" | tee -a "$RESULT"
 fi
 if [[ "${JFR:-0}" == 1 && -f "${JFR_FILE:-}" ]]; then
   "$JAVA" bench/JfrSummary.java "$JFR_FILE" 30 > "$OUT/fanout-$scenario-$db.profile.txt" 2>&1 || true

@@ -6,7 +6,10 @@
 // describes is sent here with Node's http module over plain HTTP/1.1 keep-alive (web-push has
 // no HTTP/2), to the same plain-text sink the hub sends to.
 //
-//   node send.js <sink origin> <count> <concurrency> <keys.json>
+//   node send.js <sink origin> <count> <concurrency> <keys.json> [warm-up count]
+//
+// With a warm-up count, that many pushes (to other fresh subscriptions) go first, unmeasured, as
+// the hub gets a warm-up round too; the measured round follows.
 'use strict';
 const http = require('http');
 const https = require('https');
@@ -14,7 +17,8 @@ const fs = require('fs');
 const crypto = require('crypto');
 const webpush = require('web-push');
 
-const [origin, countArg, concurrencyArg, keysFile] = process.argv.slice(2);
+const [origin, countArg, concurrencyArg, keysFile, warmupArg] = process.argv.slice(2);
+const warmup = parseInt(warmupArg || '0', 10);
 const count = parseInt(countArg, 10);
 const concurrency = parseInt(concurrencyArg, 10);
 const keys = JSON.parse(fs.readFileSync(keysFile, 'utf8'));
@@ -53,29 +57,42 @@ const payload = JSON.stringify({
   data: { url: '/notifications/01a214c1-2fa4-73a1-bbd2-df81b1a64bdf', notification_id: '01a214c1-2fa4-73a1-bbd2-df81b1a64bdf', priority: 'high', source: 'monitoring' },
 });
 // Fresh subscriptions: an endpoint and auth secret each, p256dh from the key pool.
-const subs = [];
-for (let i = 0; i < count; i++) {
-  subs.push({ endpoint: `${origin}/push/${crypto.randomUUID()}`,
-    keys: { p256dh: keys[i % keys.length].p256dh, auth: crypto.randomBytes(16).toString('base64url') } });
+function subscriptions(n) {
+  const subs = [];
+  for (let i = 0; i < n; i++) {
+    subs.push({ endpoint: `${origin}/push/${crypto.randomUUID()}`,
+      keys: { p256dh: keys[i % keys.length].p256dh, auth: crypto.randomBytes(16).toString('base64url') } });
+  }
+  return subs;
 }
 
-let next = 0, ok = 0, failed = 0;
-const start = process.hrtime.bigint();
-const deadline = Date.now() + 120000;
-async function worker() {
-  while (next < count && Date.now() < deadline) {
-    const sub = subs[next++];
-    try {
-      const status = await send(sub);
-      if (status === 201) ok++; else failed++;
-    } catch (e) {
-      failed++;
-      if (failed <= 3) console.error('web-push error:', e.statusCode || '', e.message);
+// Sends to every subscription with `concurrency` requests in flight; bounded by two minutes.
+async function round(subs) {
+  let next = 0, ok = 0, failed = 0;
+  const start = process.hrtime.bigint();
+  const deadline = Date.now() + 120000;
+  async function worker() {
+    while (next < subs.length && Date.now() < deadline) {
+      const sub = subs[next++];
+      try {
+        const status = await send(sub);
+        if (status === 201) ok++; else failed++;
+      } catch (e) {
+        failed++;
+        if (failed <= 3) console.error('web-push error:', e.statusCode || '', e.message);
+      }
     }
   }
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return { ok, failed, secs: Number(process.hrtime.bigint() - start) / 1e9 };
 }
-Promise.all(Array.from({ length: concurrency }, worker)).then(() => {
-  const secs = Number(process.hrtime.bigint() - start) / 1e9;
+
+(async () => {
+  if (warmup > 0) {
+    const w = await round(subscriptions(warmup));
+    console.log(`# web-push warm-up: ${w.ok} of ${warmup} in ${w.secs.toFixed(2)} s = ${(w.ok / w.secs).toFixed(0)} pushes/s`);
+  }
+  const { ok, failed, secs } = await round(subscriptions(count));
   console.log(`web-push${tls ? ' (https)' : ''}: ${ok} pushes acknowledged of ${count} (${failed} failed) in ${secs.toFixed(2)} s = ${(ok / secs).toFixed(0)} pushes/s, concurrency ${concurrency}, web-push ${require('web-push/package.json').version}, node ${process.version}`);
   agent.destroy();
-});
+})();
