@@ -29,7 +29,7 @@ public enum Dialect {
         }
 
         @Override
-        void bindInstant(PreparedStatement st, int position, Instant value) throws SQLException {
+        public void bindInstant(PreparedStatement st, int position, Instant value) throws SQLException {
             st.setLong(position, value.toEpochMilli());
         }
 
@@ -39,7 +39,7 @@ public enum Dialect {
         }
 
         @Override
-        void bindUuid(PreparedStatement st, int position, UUID value) throws SQLException {
+        public void bindUuid(PreparedStatement st, int position, UUID value) throws SQLException {
             st.setString(position, value.toString());
         }
 
@@ -61,7 +61,7 @@ public enum Dialect {
         }
 
         @Override
-        void bindInstant(PreparedStatement st, int position, Instant value) throws SQLException {
+        public void bindInstant(PreparedStatement st, int position, Instant value) throws SQLException {
             st.setObject(position, OffsetDateTime.ofInstant(value, ZoneOffset.UTC));
         }
 
@@ -71,7 +71,7 @@ public enum Dialect {
         }
 
         @Override
-        void bindUuid(PreparedStatement st, int position, UUID value) throws SQLException {
+        public void bindUuid(PreparedStatement st, int position, UUID value) throws SQLException {
             st.setObject(position, value);
         }
 
@@ -95,11 +95,11 @@ public enum Dialect {
 
     public abstract UUID uuid(ResultSet rs, String column) throws SQLException;
 
-    abstract void bindInstant(PreparedStatement st, int position, Instant value) throws SQLException;
+    public abstract void bindInstant(PreparedStatement st, int position, Instant value) throws SQLException;
 
     abstract int instantSqlType();
 
-    abstract void bindUuid(PreparedStatement st, int position, UUID value) throws SQLException;
+    public abstract void bindUuid(PreparedStatement st, int position, UUID value) throws SQLException;
 
     abstract int uuidSqlType();
 }
