@@ -93,7 +93,7 @@ public final class App implements AutoCloseable {
         Metrics metrics = new Metrics();
         EndpointPolicy endpointPolicy = new EndpointPolicy(config.push().allowedHosts(), config.push().allowInsecureEndpoints());
         WebPush push = WebPush.start(config.push(), services.db(), services.ids(), mapper, clock, secretKey, endpointPolicy,
-                metrics.registry(), services.notifications()::find);
+                metrics.registry(), services.notifications()::findByIds);
         services.notifications().addListener(push.outbox());
 
         HealthRoutes health = new HealthRoutes(services.db());

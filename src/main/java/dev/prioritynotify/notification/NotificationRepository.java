@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -54,6 +55,14 @@ final class NotificationRepository {
 
     Optional<Notification> find(UUID userId, UUID id) {
         return db.jdbi().withHandle(h -> find(h, userId, id));
+    }
+
+    List<Notification> findByIds(Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM notifications WHERE id IN (<ids>)")
+                .bindList("ids", List.copyOf(ids)).map(this::map).list());
     }
 
     void updateStatus(Handle h, Notification n) {

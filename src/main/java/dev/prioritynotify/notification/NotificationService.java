@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -102,6 +103,11 @@ public final class NotificationService {
 
     public Optional<Notification> find(UUID userId, UUID id) {
         return notifications.find(userId, id);
+    }
+
+    /** Several notifications at once, whoever owns them (for the push workers, which check the owner themselves). */
+    public List<Notification> findByIds(Collection<UUID> ids) {
+        return notifications.findByIds(ids);
     }
 
     /** @return the notification as it is now, or empty when the user has no such notification */

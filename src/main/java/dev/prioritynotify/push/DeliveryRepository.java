@@ -5,7 +5,9 @@ import dev.prioritynotify.store.Dialect;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.LinkedHashSet;
@@ -40,14 +42,17 @@ final class DeliveryRepository {
     private static final String RELEASE_CLAIMED = """
             UPDATE deliveries SET state = 'pending', lease_until = NULL WHERE id = :id AND state = 'sending'""";
     private static final String MARK_DELIVERED = """
-            UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, last_status = :status, last_error = NULL,
-                   lease_until = NULL, delivered_at = :now, finished_at = :now WHERE id = :id""";
+            UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, last_status = ?, last_error = NULL,
+                   lease_until = NULL, delivered_at = ?, finished_at = ? WHERE id IN (%s)""";
     private static final String MARK_RETRY = """
             UPDATE deliveries SET state = 'pending', attempts = attempts + 1, last_status = :status, last_error = :error,
                    lease_until = NULL, next_attempt_at = :next WHERE id = :id""";
     private static final String MARK_FAILED = """
             UPDATE deliveries SET state = 'failed', attempts = attempts + 1, last_status = :status, last_error = :error,
                    lease_until = NULL, finished_at = :now WHERE id = :id""";
+    /** Not attempted: the attempt count and last answer stay as they were. */
+    private static final String MARK_DROPPED = """
+            UPDATE deliveries SET state = 'failed', last_error = :error, lease_until = NULL, finished_at = :now WHERE id = :id""";
     private static final String MARK_SUBSCRIPTION_GONE = """
             UPDATE deliveries SET state = 'gone', last_status = :status, last_error = :error, lease_until = NULL,
                    finished_at = :now, attempts = attempts + CASE WHEN id = :id THEN 1 ELSE 0 END
@@ -56,7 +61,9 @@ final class DeliveryRepository {
     private static final String COUNT_COALESCED = """
             SELECT COUNT(*) FROM deliveries WHERE subscription_id = :subscriptionId AND window_start = :windowStart
                    AND state = 'coalesced'""";
-    private static final String COUNT_PENDING = "SELECT COUNT(*) FROM deliveries WHERE state IN ('pending', 'sending')";
+    /** Two counts, so that each is answered from its own partial index. */
+    private static final String COUNT_PENDING = """
+            SELECT (SELECT COUNT(*) FROM deliveries WHERE state = 'pending') + (SELECT COUNT(*) FROM deliveries WHERE state = 'sending')""";
     private static final String PRUNE_FINISHED = "DELETE FROM deliveries WHERE finished_at < :cutoff";
     /** A device whose pushes have failed for the whole window, with no success since, is dead. */
     private static final String DELETE_STALE_SUBSCRIPTIONS = """
@@ -73,11 +80,13 @@ final class DeliveryRepository {
     private static final String LOCK_SUBSCRIPTIONS = "SELECT id FROM push_subscriptions WHERE id IN (<ids>) ORDER BY id FOR UPDATE";
 
     private final Database db;
+    private final SubscriptionRepository subscriptions;
     private final String claimSql;
     private final String claimSqlWithExclusions;
 
-    DeliveryRepository(Database db) {
+    DeliveryRepository(Database db, SubscriptionRepository subscriptions) {
         this.db = db;
+        this.subscriptions = subscriptions;
         String lock = db.dialect() == Dialect.POSTGRESQL ? "FOR UPDATE SKIP LOCKED" : "";
         this.claimSql = CLAIM_DUE.formatted("", lock);
         this.claimSqlWithExclusions = CLAIM_DUE.formatted("AND origin NOT IN (<busy>)", lock);
@@ -117,6 +126,9 @@ final class DeliveryRepository {
 
         /** Not attempted (shutdown, or its origin was busy after all): back to the queue as it was. */
         record Released(Delivery delivery) implements Outcome {}
+
+        /** Not to be sent at all, for a reason that says nothing about the device: failed, the device untouched. */
+        record Dropped(Delivery delivery, String reason) implements Outcome {}
     }
 
     void record(List<Outcome> outcomes, Instant now) {
@@ -129,18 +141,19 @@ final class DeliveryRepository {
                         .bindList("ids", outcomes.stream().map(o -> o.delivery().subscriptionId()).distinct().toList())
                         .mapTo(String.class).list();
             }
-            PreparedBatch delivered = h.prepareBatch(MARK_DELIVERED);
             PreparedBatch retry = h.prepareBatch(MARK_RETRY);
             PreparedBatch failed = h.prepareBatch(MARK_FAILED);
             PreparedBatch released = h.prepareBatch(RELEASE_CLAIMED);
-            PreparedBatch subscriptionOk = h.prepareBatch(SubscriptionRepository.MARK_DELIVERED);
+            PreparedBatch dropped = h.prepareBatch(MARK_DROPPED);
             PreparedBatch subscriptionFailing = h.prepareBatch(SubscriptionRepository.MARK_FAILED);
+            // Most outcomes are deliveries with one status: those become one statement per status.
+            Map<Integer, List<UUID>> deliveredByStatus = new HashMap<>();
             Set<UUID> deliveredTo = new LinkedHashSet<>();
             for (Outcome o : outcomes) {
                 UUID id = o.delivery().id();
                 switch (o) {
                     case Outcome.Delivered x -> {
-                        delivered.bind("id", id).bind("status", x.status()).bind("now", now).add();
+                        deliveredByStatus.computeIfAbsent(x.status(), s -> new ArrayList<>()).add(id);
                         deliveredTo.add(o.delivery().subscriptionId());
                     }
                     case Outcome.Retry x -> {
@@ -159,13 +172,23 @@ final class DeliveryRepository {
                         h.createUpdate(DELETE_SUBSCRIPTION).bind("subscriptionId", o.delivery().subscriptionId()).execute();
                     }
                     case Outcome.Released x -> released.bind("id", id).add();
+                    case Outcome.Dropped x -> dropped.bind("id", id).bind("error", x.reason()).bind("now", now).add();
                 }
             }
-            deliveredTo.forEach(s -> subscriptionOk.bind("id", s).bind("now", now).add());
-            for (PreparedBatch b : List.of(delivered, retry, failed, released, subscriptionFailing, subscriptionOk)) {
+            deliveredByStatus.forEach((status, ids) -> db.updateWhereIdIn(h, MARK_DELIVERED, ids, st -> {
+                st.setInt(1, status);
+                db.dialect().bindInstant(st, 2, now);
+                db.dialect().bindInstant(st, 3, now);
+                return 3;
+            }));
+            for (PreparedBatch b : List.of(retry, failed, released, dropped, subscriptionFailing)) {
                 if (b.size() > 0) {
                     b.execute();
                 }
+            }
+            // After the failures: a device that failed and then succeeded in one batch is healthy.
+            if (!deliveredTo.isEmpty()) {
+                subscriptions.markDelivered(h, deliveredTo, now);
             }
             return null;
         });

@@ -13,13 +13,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiFunction;
+import java.util.Collection;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +40,7 @@ final class DeliveryWorkers implements AutoCloseable {
 
     private final DeliveryRepository deliveries;
     private final SubscriptionRepository subscriptions;
-    private final BiFunction<UUID, UUID, Optional<Notification>> notifications;
+    private final Function<Collection<UUID>, List<Notification>> notifications;
     private final PushSender sender;
     private final PushPayload payloads;
     private final Config.Delivery config;
@@ -60,7 +64,7 @@ final class DeliveryWorkers implements AutoCloseable {
     private volatile boolean sendersDone;
 
     DeliveryWorkers(DeliveryRepository deliveries, SubscriptionRepository subscriptions,
-                    BiFunction<UUID, UUID, Optional<Notification>> notifications, PushSender sender, PushPayload payloads,
+                    Function<Collection<UUID>, List<Notification>> notifications, PushSender sender, PushPayload payloads,
                     Config.Push push, InstantSource clock, PushMetrics metrics, Backoff backoff) {
         this.deliveries = deliveries;
         this.subscriptions = subscriptions;
@@ -141,22 +145,29 @@ final class DeliveryWorkers implements AutoCloseable {
         for (PushSubscription s : subscriptions.findByIds(claimed.stream().map(Delivery::subscriptionId).distinct().toList())) {
             subs.put(s.id(), s);
         }
-        Map<UUID, Optional<PushSender.Message>> messages = new HashMap<>();
+        // One payload per notification, shared by all its devices in the batch.
+        Map<UUID, PushSender.Message> messages = new HashMap<>();
+        for (Notification n : notifications.apply(claimed.stream().map(Delivery::notificationId).filter(Objects::nonNull)
+                .collect(Collectors.toSet()))) {
+            messages.put(n.id(), new PushSender.Message(payloads.of(n), n.priority(), Optional.ofNullable(n.tag())));
+        }
         for (Delivery d : claimed) {
             PushSubscription s = subs.get(d.subscriptionId());
             if (s == null) {
                 complete(new DeliveryRepository.Outcome.Gone(d, 0)); // unsubscribed since
                 continue;
             }
-            Optional<PushSender.Message> message = d.kind() == Delivery.Kind.SUMMARY
-                    ? Optional.of(summary(d))
-                    : messages.computeIfAbsent(d.notificationId(), id -> notifications.apply(d.userId(), id)
-                            .map(n -> new PushSender.Message(payloads.of(n), n.priority(), Optional.ofNullable(n.tag()))));
-            if (message.isEmpty()) {
-                complete(new DeliveryRepository.Outcome.Failed(d, 0, "notification was deleted before it was pushed"));
+            if (!s.userId().equals(d.userId())) {
+                // The browser re-subscribed under another account: the old owner's pushes stay with the old owner.
+                complete(new DeliveryRepository.Outcome.Dropped(d, "the device was taken over by another user before it was pushed"));
                 continue;
             }
-            senders.execute(() -> sendOne(d, s, message.get()));
+            PushSender.Message message = d.kind() == Delivery.Kind.SUMMARY ? summary(d) : messages.get(d.notificationId());
+            if (message == null) {
+                complete(new DeliveryRepository.Outcome.Dropped(d, "notification was deleted before it was pushed"));
+                continue;
+            }
+            senders.execute(() -> sendOne(d, s, message));
         }
     }
 
@@ -166,6 +177,11 @@ final class DeliveryWorkers implements AutoCloseable {
         return new PushSender.Message(payloads.summary(title, "/"), Priority.MEDIUM, Optional.of("priority-notify-summary"));
     }
 
+    /**
+     * On a virtual thread: waits for a permit of the push's service, encrypts and hands the
+     * request to the client. The answer arrives on a client thread, which records the outcome and
+     * frees the permits; no thread waits for the push service.
+     */
     private void sendOne(Delivery d, PushSubscription s, PushSender.Message message) {
         Semaphore originPermits = perOrigin.computeIfAbsent(d.origin(), o -> new Semaphore(config.concurrencyPerOrigin()));
         try {
@@ -180,22 +196,28 @@ final class DeliveryWorkers implements AutoCloseable {
             Thread.currentThread().interrupt();
             return;
         }
+        if (!running) {
+            originPermits.release();
+            complete(new DeliveryRepository.Outcome.Released(d));
+            return;
+        }
+        long started = System.nanoTime();
+        CompletableFuture<SendResult> sent;
         try {
-            if (!running) {
-                complete(new DeliveryRepository.Outcome.Released(d));
-                return;
-            }
-            long started = System.nanoTime();
-            SendResult result = sender.send(s, message);
-            metrics.sent(resultName(result), Duration.ofNanos(System.nanoTime() - started));
-            complete(outcomeOf(d, s, result));
+            sent = sender.send(s, message);
         } catch (RuntimeException e) {
             log.warn("push to {} failed unexpectedly", s.endpointForDisplay(), e);
-            complete(outcomeOf(d, s, new SendResult.Retryable("internal error: " + e.getClass().getSimpleName())));
-        } finally {
-            originPermits.release();
-            wakeWhenRefillable();
+            sent = CompletableFuture.completedFuture(new SendResult.Retryable("internal error: " + e.getClass().getSimpleName()));
         }
+        sent.thenAccept(result -> {
+            try {
+                metrics.sent(resultName(result), Duration.ofNanos(System.nanoTime() - started));
+                complete(outcomeOf(d, s, result));
+            } finally {
+                originPermits.release();
+                wakeWhenRefillable();
+            }
+        });
     }
 
     /**
@@ -313,12 +335,20 @@ final class DeliveryWorkers implements AutoCloseable {
     public void close() {
         running = false;
         wakeUp.release();
+        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
         try {
             dispatcher.join(config.shutdownGrace().toMillis());
             senders.shutdown();
-            if (!senders.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!senders.awaitTermination(remainingMillis(deadline), TimeUnit.MILLISECONDS)) {
                 senders.shutdownNow();
                 senders.awaitTermination(1, TimeUnit.SECONDS);
+            }
+            // Requests already sent: every claimed push gives its permit back once its answer is in.
+            if (global.tryAcquire(config.concurrency(), remainingMillis(deadline), TimeUnit.MILLISECONDS)) {
+                global.release(config.concurrency());
+            } else {
+                log.info("{} pushes still in flight at shutdown; they are sent again once their lease expires",
+                        config.concurrency() - global.availablePermits());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -330,5 +360,9 @@ final class DeliveryWorkers implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static long remainingMillis(long deadlineNanos) {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
     }
 }

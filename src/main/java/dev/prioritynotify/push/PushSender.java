@@ -2,12 +2,9 @@ package dev.prioritynotify.push;
 
 import dev.prioritynotify.config.Config;
 import dev.prioritynotify.notification.Priority;
-import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -19,15 +16,41 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.client.transport.HttpClientConnectionFactory;
+import org.eclipse.jetty.client.transport.HttpClientTransportDynamic;
+import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http2.client.HTTP2Client;
+import org.eclipse.jetty.http2.client.transport.ClientConnectionFactoryOverHTTP2;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * Sends one encrypted message to one subscription (RFC 8030 §5) and says what happened. One
- * shared HTTP/2-capable client keeps connections to each push service open across messages.
+ * Sends one encrypted message to one subscription (RFC 8030 §5) and says what happened.
+ *
+ * <p>One long-lived asynchronous client (Jetty's) keeps connections to each push service open
+ * across messages: HTTP/2, negotiated by ALPN, multiplexes a push service's requests over one
+ * connection, and HTTP/1.1 is the fallback for a service that does not offer it. Nothing waits
+ * for an answer: {@link #send} returns at once and its future completes when the push service has
+ * answered. Plain {@code http://} endpoints (tests and labs only) are spoken to in HTTP/1.1.
  */
 public final class PushSender implements AutoCloseable {
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9_-]{1,32}");
     private static final Duration DEFAULT_RETRY_AFTER = Duration.ofMinutes(1);
+    /** Enough of an error answer's body to say why; the rest is read and dropped. */
+    private static final int REASON_BYTES = 512;
 
     private final HttpClient client;
     private final WebPushEncryption encryption;
@@ -37,11 +60,7 @@ public final class PushSender implements AutoCloseable {
     private final InstantSource clock;
 
     PushSender(WebPushEncryption encryption, VapidSigner signer, EndpointPolicy policy, Config.Push config, InstantSource clock) {
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_2)
-                .connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this.client = startClient(config.requestTimeout());
         this.encryption = encryption;
         this.signer = signer;
         this.policy = policy;
@@ -49,35 +68,115 @@ public final class PushSender implements AutoCloseable {
         this.clock = clock;
     }
 
+    private static HttpClient startClient(Duration requestTimeout) {
+        ClientConnector connector = new ClientConnector();
+        // Certificates are verified against the JDK's trust store, host names included.
+        connector.setSslContextFactory(new SslContextFactory.Client());
+        connector.setConnectTimeout(Duration.ofSeconds(10));
+        QueuedThreadPool threads = new QueuedThreadPool(64, 2);
+        threads.setName("push-client");
+        threads.setDaemon(true);
+        connector.setExecutor(threads);
+        HttpClientTransportDynamic transport = new HttpClientTransportDynamic(connector,
+                new ClientConnectionFactoryOverHTTP2.HTTP2(new HTTP2Client(connector)), HttpClientConnectionFactory.HTTP11);
+        HttpClient client = new HttpClient(transport);
+        client.setExecutor(threads);
+        client.setFollowRedirects(false);
+        client.setHttpCookieStore(new HttpCookieStore.Empty());
+        client.setUserAgentField(null);
+        // Connections stay open between bursts of pushes; a push service closes idle ones itself.
+        client.setIdleTimeout(Math.max(Duration.ofMinutes(2).toMillis(), requestTimeout.toMillis() * 2));
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the push HTTP client", e);
+        }
+        // Installed by start(): a 401 would otherwise be taken for an authentication challenge
+        // (and fail the request instead of answering it), and every request would offer gzip.
+        // A push service needs neither; its answer is classified as it comes.
+        client.getProtocolHandlers().clear();
+        client.getContentDecoderFactories().clear();
+        return client;
+    }
+
     /** A message for one subscription: the plaintext payload and what sets its headers. */
     public record Message(byte[] payload, Priority priority, Optional<String> tag) {}
 
-    public SendResult send(PushSubscription subscription, Message message) {
+    /**
+     * Encrypts and sends on the calling thread's time, then returns; the future completes on one
+     * of the client's threads once the push service has answered (or the request failed). It
+     * never completes exceptionally: every failure is a {@link SendResult}.
+     */
+    public CompletableFuture<SendResult> send(PushSubscription subscription, Message message) {
         URI endpoint = subscription.endpointUri();
         if (policy.resolvesToInternal(endpoint)) {
-            return new SendResult.Rejected(0, "endpoint now resolves to an internal address");
+            return CompletableFuture.completedFuture(new SendResult.Rejected(0, "endpoint now resolves to an internal address"));
         }
         byte[] body = encryption.encrypt(subscription.keys(), message.payload());
-        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
-                .timeout(config.requestTimeout())
-                .header("Authorization", signer.authorization(endpoint))
-                .header("TTL", Long.toString(ttl(message.priority()).toSeconds()))
-                .header("Urgency", urgency(message.priority()))
-                .header("Content-Encoding", "aes128gcm")
-                .header("Content-Type", "application/octet-stream")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        message.tag().map(PushSender::topic).ifPresent(t -> request.header("Topic", t));
-        try {
-            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return classify(response.statusCode(), response.headers().firstValue("Retry-After"), response.body());
-        } catch (HttpTimeoutException e) {
-            return new SendResult.Retryable("timeout after " + config.requestTimeout().toSeconds() + " s");
-        } catch (IOException e) {
-            return new SendResult.Retryable("connection failed: " + e.getClass().getSimpleName());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new SendResult.Retryable("interrupted");
+        Request request = client.newRequest(endpoint)
+                .method(HttpMethod.POST)
+                .timeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .headers(h -> {
+                    h.put(HttpHeader.AUTHORIZATION, signer.authorization(endpoint));
+                    h.put("TTL", Long.toString(ttl(message.priority()).toSeconds()));
+                    h.put("Urgency", urgency(message.priority()));
+                    h.put(HttpHeader.CONTENT_ENCODING, "aes128gcm");
+                    message.tag().map(PushSender::topic).ifPresent(t -> h.put("Topic", t));
+                })
+                .body(new BytesRequestContent("application/octet-stream", body));
+        if ("http".equals(endpoint.getScheme())) {
+            request.version(HttpVersion.HTTP_1_1); // no ALPN without TLS; HTTP/2 would need prior knowledge
         }
+        CompletableFuture<SendResult> result = new CompletableFuture<>();
+        request.send(new Answer(result));
+        return result;
+    }
+
+    /** Collects the status, {@code Retry-After} and the start of the body, then classifies. */
+    private final class Answer implements Response.Listener {
+        private final CompletableFuture<SendResult> result;
+        private byte[] reason;
+        private int reasonLength;
+
+        Answer(CompletableFuture<SendResult> result) {
+            this.result = result;
+        }
+
+        @Override
+        public void onContent(Response response, ByteBuffer content) {
+            if (response.getStatus() < 300 || reasonLength == REASON_BYTES) {
+                return; // success bodies mean nothing to us
+            }
+            if (reason == null) {
+                reason = new byte[REASON_BYTES];
+            }
+            int n = Math.min(content.remaining(), REASON_BYTES - reasonLength);
+            content.get(reason, reasonLength, n);
+            reasonLength += n;
+        }
+
+        @Override
+        public void onComplete(Result r) {
+            SendResult outcome;
+            if (r.getResponseFailure() == null && r.getRequestFailure() == null) {
+                Response response = r.getResponse();
+                outcome = classify(response.getStatus(), Optional.ofNullable(response.getHeaders().get(HttpHeader.RETRY_AFTER)),
+                        reason == null ? "" : new String(reason, 0, reasonLength, StandardCharsets.UTF_8));
+            } else {
+                outcome = failure(r.getFailure());
+            }
+            result.complete(outcome);
+        }
+    }
+
+    private SendResult failure(Throwable failure) {
+        if (failure instanceof TimeoutException) {
+            return new SendResult.Retryable("timeout after " + config.requestTimeout().toSeconds() + " s");
+        }
+        if (failure instanceof ConnectException) {
+            return new SendResult.Retryable("connection refused");
+        }
+        return new SendResult.Retryable("connection failed: " + failure.getClass().getSimpleName());
     }
 
     SendResult classify(int status, Optional<String> retryAfter, String body) {
@@ -147,6 +246,10 @@ public final class PushSender implements AutoCloseable {
 
     @Override
     public void close() {
-        client.close();
+        try {
+            client.stop();
+        } catch (Exception e) {
+            // stopping: nothing left to do with a failure here
+        }
     }
 }

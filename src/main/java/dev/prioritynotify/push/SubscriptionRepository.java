@@ -7,9 +7,11 @@ import dev.prioritynotify.store.Ids;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
 
 public final class SubscriptionRepository {
@@ -36,9 +38,9 @@ public final class SubscriptionRepository {
      * push alike: a success clears the failure streak; a failure starts one, whose start
      * ({@code failing_since}) is what the stale-device cleanup goes by.
      */
-    static final String MARK_DELIVERED = """
-            UPDATE push_subscriptions SET last_used_at = :now, failure_count = 0, last_error = NULL, failing_since = NULL
-            WHERE id = :id""";
+    private static final String MARK_DELIVERED = """
+            UPDATE push_subscriptions SET last_used_at = ?, failure_count = 0, last_error = NULL, failing_since = NULL
+            WHERE id IN (%s)""";
     static final String MARK_FAILED = """
             UPDATE push_subscriptions SET failure_count = failure_count + 1, last_error = :error,
                    failing_since = COALESCE(failing_since, :now)
@@ -139,7 +141,18 @@ public final class SubscriptionRepository {
     }
 
     public void markDelivered(UUID id, Instant now) {
-        db.inTransaction(h -> h.createUpdate(MARK_DELIVERED).bind("id", id).bind("now", now).execute());
+        db.inTransaction(h -> {
+            markDelivered(h, List.of(id), now);
+            return null;
+        });
+    }
+
+    /** Inside a transaction: these devices have just received a push. */
+    void markDelivered(Handle h, Collection<UUID> ids, Instant now) {
+        db.updateWhereIdIn(h, MARK_DELIVERED, ids, st -> {
+            db.dialect().bindInstant(st, 1, now);
+            return 1;
+        });
     }
 
     public void markFailed(UUID id, String error, Instant now) {

@@ -12,8 +12,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.function.BiFunction;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,11 +68,11 @@ public final class WebPush implements AutoCloseable {
     }
 
     /**
-     * @param notifications how the workers read a notification (by owner and id) when they build its push
+     * @param notifications how the workers read the notifications of the pushes they have claimed (by id)
      */
     public static WebPush start(Config.Push config, Database db, Ids ids, ObjectMapper mapper, InstantSource clock,
                                 Secret secretKey, EndpointPolicy policy, MeterRegistry metrics,
-                                BiFunction<UUID, UUID, Optional<Notification>> notifications) {
+                                Function<Collection<UUID>, List<Notification>> notifications) {
         CryptoProviders providers = CryptoProviders.install(config.cryptoProvider() == Config.CryptoProvider.AUTO
                 ? CryptoProviders.Mode.AUTO : CryptoProviders.Mode.JDK);
         log.info("push crypto: {}", providers.describe());
@@ -95,7 +96,7 @@ public final class WebPush implements AutoCloseable {
                 }
             }
         }
-        DeliveryRepository deliveries = new DeliveryRepository(db);
+        DeliveryRepository deliveries = new DeliveryRepository(db, subscriptions);
         Optional<DeliveryWorkers> workers = sender.map(s -> new DeliveryWorkers(deliveries, subscriptions, notifications, s,
                 payloads, config, clock, new PushMetrics(metrics),
                 new Backoff(config.delivery().retryBase(), config.delivery().retryMaxDelay(),
@@ -182,7 +183,7 @@ public final class WebPush implements AutoCloseable {
         inFlight.acquire();
         SendResult result;
         try {
-            result = sender.orElseThrow().send(s, message);
+            result = sender.orElseThrow().send(s, message).join();
         } finally {
             inFlight.release();
         }

@@ -123,6 +123,31 @@ class DeliveryTest {
     }
 
     @Test
+    void aDeviceTakenOverByAnotherUserNeverGetsThePreviousOwnersPendingPushes() throws Exception {
+        start(Map.of());
+        TestPushService.Device device = pushService.device();
+        device.answer(TestPushService.Answer.status(500));
+        subscribe(device);
+        String id = server.publish(token, "for alice only").get("id").asText();
+        awaitDelivery(id, "pending", 1);
+
+        String bob = server.newUserToken("bob");
+        assertThat(server.post("/api/push/subscribe", bob, device.subscriptionJson()).status()).isEqualTo(200);
+        clock.advance(Duration.ofMinutes(1));
+        JsonNode dropped = awaitDelivery(id, "failed", 1);
+        assertThat(dropped.get("last_error").asText()).contains("taken over by another user");
+        assertThat(device.received()).hasSize(1);
+
+        String bobs = server.publish(bob, "for bob").get("id").asText();
+        await("bob's push arrives", () -> device.received().size() == 2);
+        assertThat(device.received().get(1).plaintext()).contains("\"for bob\"");
+        JsonNode subscription = server.get("/api/push/subscriptions", bob).json().get("items").get(0);
+        assertThat(subscription.get("failure_count").asInt()).as("a dropped push says nothing about the device").isZero();
+        assertThat(server.get("/api/notifications/" + bobs + "/deliveries", bob).json().get("items").get(0).get("state").asText())
+                .isEqualTo("delivered");
+    }
+
+    @Test
     void goneDevicesAreRemovedAtOnceWhileTheOtherDeviceStillReceives() throws Exception {
         start(Map.of());
         TestPushService.Device gone410 = pushService.device();
