@@ -60,9 +60,11 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *       notifications, each created in its own transaction through the normal path, one push each.
  * </ul>
  * Then, against the same sink, the npm {@code web-push} library sends N pushes
- * ({@code bench/webpush-node/send.js}). Both sides run {@code --rounds} rounds of the same load
- * and report the last: the earlier ones warm up the JIT, connections and caches, as in a server
- * that has been running. Every phase is bounded in time.
+ * ({@code bench/webpush-node/send.js}). The hub runs {@code --rounds} rounds of the same load
+ * and reports the median of the last {@code --measured}: the earlier ones warm up the JIT,
+ * connections and caches, as in a server that has been running (a fresh JVM needs about 60,000
+ * pushes to settle). web-push gets a warm-up round and the same number of measured rounds (its
+ * rate does not change after the first). Every phase is bounded in time.
  */
 public final class Fanout {
     static final AtomicLong acked = new AtomicLong();
@@ -79,7 +81,8 @@ public final class Fanout {
         String dbKind = args[1];
         int n = Integer.parseInt(opt.getOrDefault("n", "10000"));
         int maxSeconds = Integer.parseInt(opt.getOrDefault("max-seconds", "120"));
-        int rounds = Integer.parseInt(opt.getOrDefault("rounds", "2"));
+        int rounds = Integer.parseInt(opt.getOrDefault("rounds", "8"));
+        int measured = Math.min(rounds, Integer.parseInt(opt.getOrDefault("measured", "3")));
         String profiler = opt.get("profiler"); // libasyncProfiler.so: CPU profile of the measured round
         Path work = Path.of(opt.get("work"));
         String databaseUrl = opt.get("database-url"); // jdbc URL
@@ -135,10 +138,12 @@ public final class Fanout {
             System.out.println("# server pid " + server.pid());
             // Round 1 warms the server up (JIT, connections, statement caches), as a server that
             // has been running is; the last round is the one reported. web-push gets the same.
-            double rate = 0;
+            List<Double> rates = new ArrayList<>();
+            List<Double> cpuPerPush = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
-                String label = round < rounds ? "warm-up" : "measured";
-                if (round == rounds && profiler != null) {
+                boolean measuring = round > rounds - measured;
+                String label = measuring ? "measured" : "warm-up";
+                if (round == rounds - measured + 1 && profiler != null) {
                     profiler(server.pid(), profiler, "start,event=cpu,interval=1ms");
                 }
                 long cpuBefore = cpuTicks(server.pid());
@@ -174,8 +179,14 @@ public final class Fanout {
                     System.out.println("# WARNING: " + (acked.get() - n) + " pushes more than expected (duplicates)");
                     status = 1;
                 }
-                rate = got / total;
+                if (measuring) {
+                    rates.add(got / total);
+                    cpuPerPush.add(cpu * 1e6 / got);
+                }
             }
+            double rate = median(rates);
+            System.out.printf("hub %s %s: median of %d measured rounds %,.0f pushes/s, %.0f µs of server CPU per push%n",
+                    scenario, dbKind, rates.size(), rate, median(cpuPerPush));
             if (profiler != null) {
                 Path out = Path.of(opt.get("profile-out")).toAbsolutePath();
                 profiler(server.pid(), profiler, "stop,collapsed,file=" + out);
@@ -200,7 +211,7 @@ public final class Fanout {
         Path nodeDir = Path.of(opt.getOrDefault("node-dir", "bench/webpush-node"));
         Process node = new ProcessBuilder("node", nodeDir.resolve("send.js").toString(), sinkOrigin, Integer.toString(n),
                 opt.getOrDefault("node-concurrency", "50"), keysFile.toString(),
-                Integer.toString(rounds > 1 ? n : 0))
+                Integer.toString(rounds > measured ? n : 0), Integer.toString(measured))
                 .redirectErrorStream(true).start();
         String nodeOut = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!node.waitFor(maxSeconds, TimeUnit.SECONDS)) {
@@ -429,6 +440,12 @@ public final class Fanout {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int mid = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(mid) : (sorted.get(mid - 1) + sorted.get(mid)) / 2;
     }
 
     static double secs(long startNanos) {

@@ -10,8 +10,9 @@
 # PUSH_CONCURRENCY_PER_ORIGIN=256), SERVER_OPTS (JVM options), NODE_CONCURRENCY (50),
 # PG_DB (bench_fanout), MAX_SECONDS (120), TLS=1 (the sink speaks https with ALPN h2 and
 # http/1.1, self-signed certificate trusted by the server JVM; web-push then uses its own
-# sendNotification over https), ROUNDS (2: every round but the last warms up, on both sides;
-# the last is reported), PROFILE=1 (async-profiler CPU samples of the server's measured round,
+# sendNotification over https), ROUNDS (8) and MEASURED (3): the hub runs ROUNDS rounds of the
+# load and reports the median of the last MEASURED (the others warm the JVM up); web-push runs
+# one warm-up round and MEASURED measured ones. PROFILE=1 (async-profiler CPU samples of the server's measured round,
 # summarised by bench/Collapsed.java). Results also in target/bench/fanout-<scenario>-<db>.txt.
 set -euo pipefail
 
@@ -78,7 +79,7 @@ fi
 status=0
 "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CP" bench/Fanout.java "$scenario" "$db" --n "${N:-10000}" --work "$WORK" --database-url "$URL" \
   --server-cp "$CP" --server-opts "$server_opts" --server-env "${SERVER_ENV:-}" \
-  --node-concurrency "${NODE_CONCURRENCY:-50}" --rounds "${ROUNDS:-2}" --max-seconds "${MAX_SECONDS:-120}" "${tls_args[@]}" "${profile_args[@]}" | tee -a "$RESULT" || status=$?
+  --node-concurrency "${NODE_CONCURRENCY:-50}" --rounds "${ROUNDS:-8}" --measured "${MEASURED:-3}" --max-seconds "${MAX_SECONDS:-120}" "${tls_args[@]}" "${profile_args[@]}" | tee -a "$RESULT" || status=$?
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$RESULT"
 if [[ -s "$WORK/server.log" ]]; then
   echo "# server log (WARN and above), first 20 lines:" | tee -a "$RESULT"

@@ -6,10 +6,10 @@
 // describes is sent here with Node's http module over plain HTTP/1.1 keep-alive (web-push has
 // no HTTP/2), to the same plain-text sink the hub sends to.
 //
-//   node send.js <sink origin> <count> <concurrency> <keys.json> [warm-up count]
+//   node send.js <sink origin> <count> <concurrency> <keys.json> [warm-up count] [measured rounds]
 //
 // With a warm-up count, that many pushes (to other fresh subscriptions) go first, unmeasured, as
-// the hub gets a warm-up round too; the measured round follows.
+// the hub gets warm-up rounds too; then the measured rounds of <count> each, and their median.
 'use strict';
 const http = require('http');
 const https = require('https');
@@ -19,6 +19,7 @@ const webpush = require('web-push');
 
 const [origin, countArg, concurrencyArg, keysFile, warmupArg] = process.argv.slice(2);
 const warmup = parseInt(warmupArg || '0', 10);
+const measuredRounds = parseInt(process.argv[7] || '1', 10);
 const count = parseInt(countArg, 10);
 const concurrency = parseInt(concurrencyArg, 10);
 const keys = JSON.parse(fs.readFileSync(keysFile, 'utf8'));
@@ -92,7 +93,15 @@ async function round(subs) {
     const w = await round(subscriptions(warmup));
     console.log(`# web-push warm-up: ${w.ok} of ${warmup} in ${w.secs.toFixed(2)} s = ${(w.ok / w.secs).toFixed(0)} pushes/s`);
   }
-  const { ok, failed, secs } = await round(subscriptions(count));
-  console.log(`web-push${tls ? ' (https)' : ''}: ${ok} pushes acknowledged of ${count} (${failed} failed) in ${secs.toFixed(2)} s = ${(ok / secs).toFixed(0)} pushes/s, concurrency ${concurrency}, web-push ${require('web-push/package.json').version}, node ${process.version}`);
+  const rates = [];
+  for (let r = 1; r <= measuredRounds; r++) {
+    const { ok, failed, secs } = await round(subscriptions(count));
+    rates.push(ok / secs);
+    console.log(`# web-push${tls ? ' (https)' : ''} round ${r}: ${ok} pushes acknowledged of ${count} (${failed} failed) in ${secs.toFixed(2)} s = ${(ok / secs).toFixed(0)} pushes/s`);
+  }
+  rates.sort((a, b) => a - b);
+  const mid = Math.floor(rates.length / 2);
+  const median = rates.length % 2 ? rates[mid] : (rates[mid - 1] + rates[mid]) / 2;
+  console.log(`web-push${tls ? ' (https)' : ''}: median of ${rates.length} rounds of ${count} = ${median.toFixed(0)} pushes/s, concurrency ${concurrency}, web-push ${require('web-push/package.json').version}, node ${process.version}`);
   agent.destroy();
 })();

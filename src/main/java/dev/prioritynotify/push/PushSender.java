@@ -17,6 +17,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
@@ -58,9 +59,18 @@ public final class PushSender implements AutoCloseable {
     private final EndpointPolicy policy;
     private final Config.Push config;
     private final InstantSource clock;
+    /** Push services whose first connection is being opened, and what waits for it (see {@link #dispatch}). */
+    private final ConcurrentHashMap<String, CompletableFuture<Void>> connecting = new ConcurrentHashMap<>();
 
     PushSender(WebPushEncryption encryption, VapidSigner signer, EndpointPolicy policy, Config.Push config, InstantSource clock) {
-        this.client = startClient(config.requestTimeout());
+        // Certificates are verified against the JDK's trust store, host names included.
+        this(encryption, signer, policy, config, clock, new SslContextFactory.Client());
+    }
+
+    /** With the given TLS settings (tests trust their own push service's certificate this way). */
+    PushSender(WebPushEncryption encryption, VapidSigner signer, EndpointPolicy policy, Config.Push config, InstantSource clock,
+               SslContextFactory.Client tls) {
+        this.client = startClient(config.requestTimeout(), tls);
         this.encryption = encryption;
         this.signer = signer;
         this.policy = policy;
@@ -68,10 +78,9 @@ public final class PushSender implements AutoCloseable {
         this.clock = clock;
     }
 
-    private static HttpClient startClient(Duration requestTimeout) {
+    private static HttpClient startClient(Duration requestTimeout, SslContextFactory.Client tls) {
         ClientConnector connector = new ClientConnector();
-        // Certificates are verified against the JDK's trust store, host names included.
-        connector.setSslContextFactory(new SslContextFactory.Client());
+        connector.setSslContextFactory(tls);
         connector.setConnectTimeout(Duration.ofSeconds(10));
         QueuedThreadPool threads = new QueuedThreadPool(64, 2);
         threads.setName("push-client");
@@ -128,18 +137,51 @@ public final class PushSender implements AutoCloseable {
             request.version(HttpVersion.HTTP_1_1); // no ALPN without TLS; HTTP/2 would need prior knowledge
         }
         CompletableFuture<SendResult> result = new CompletableFuture<>();
-        request.send(new Answer(result));
+        dispatch(Endpoints.origin(endpoint), request, result);
         return result;
+    }
+
+    /**
+     * Sends, but never lets a burst find a push service without a connection: while none is open,
+     * one request opens it and the others wait for its answer. Left alone, the client would open a
+     * connection per waiting request (it cannot know yet that HTTP/2 will carry them all on one).
+     */
+    private void dispatch(String origin, Request request, CompletableFuture<SendResult> result) {
+        CompletableFuture<Void> opening = connecting.get(origin);
+        if (opening == null) {
+            if (!client.resolveDestination(request).getConnectionPool().isEmpty()) {
+                request.send(new Answer(result, () -> { }));
+                return;
+            }
+            CompletableFuture<Void> mine = new CompletableFuture<>();
+            opening = connecting.putIfAbsent(origin, mine);
+            if (opening == null) {
+                request.send(new Answer(result, () -> {
+                    connecting.remove(origin, mine);
+                    mine.complete(null);
+                }));
+                return;
+            }
+        }
+        opening.thenRun(() -> request.send(new Answer(result, () -> { })));
     }
 
     /** Collects the status, {@code Retry-After} and the start of the body, then classifies. */
     private final class Answer implements Response.Listener {
         private final CompletableFuture<SendResult> result;
+        /** Run once the push service answers or the request fails: the connection question is settled. */
+        private final Runnable settled;
         private byte[] reason;
         private int reasonLength;
 
-        Answer(CompletableFuture<SendResult> result) {
+        Answer(CompletableFuture<SendResult> result, Runnable settled) {
             this.result = result;
+            this.settled = settled;
+        }
+
+        @Override
+        public void onBegin(Response response) {
+            settled.run();
         }
 
         @Override
@@ -165,6 +207,7 @@ public final class PushSender implements AutoCloseable {
             } else {
                 outcome = failure(r.getFailure());
             }
+            settled.run();
             result.complete(outcome);
         }
     }
