@@ -29,14 +29,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Drains the outbox. A dispatcher thread claims due deliveries under a lease — as many as the
- * global limit allows, leaving out push services already at their own limit — and hands each to a
- * virtual thread that sends it; outcomes are written back in batches by one recorder thread. A
- * slow or hanging push service only ever holds its own permits, so other services' pushes flow.
- * Woken at once by new notifications, and polling for retries that fall due.
+ * global limit allows, leaving out push services already at their own limit — and queues each
+ * on its push service's {@link OriginQueue}. What may start is encrypted and sent from virtual
+ * threads, a few pushes each; the answers arrive asynchronously, and each one starts the next
+ * push of its service. Outcomes are written back in batches by one recorder thread. A slow or
+ * hanging push service only ever fills its own queue, so other services' pushes flow. Woken at
+ * once by new notifications, and polling for retries that fall due.
  */
 final class DeliveryWorkers implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeliveryWorkers.class);
     private static final int RECORD_BATCH = 512;
+    /** Pushes encrypted and sent one after another by one virtual thread. */
+    private static final int SEND_CHUNK = 16;
 
     private final DeliveryRepository deliveries;
     private final SubscriptionRepository subscriptions;
@@ -52,7 +56,9 @@ final class DeliveryWorkers implements AutoCloseable {
 
     private final Semaphore global;
     private final int refillAt;
-    private final Map<String, Semaphore> perOrigin = new ConcurrentHashMap<>();
+    private final Map<String, OriginQueue<Push>> origins = new ConcurrentHashMap<>();
+    /** How long a claimed push may wait for its push service: well inside the lease (see {@link #startReady}). */
+    private final long maxWaitNanos;
     private final Set<String> rejectionsLogged = ConcurrentHashMap.newKeySet();
     private final Semaphore wakeUp = new Semaphore(0);
     private final LinkedBlockingQueue<DeliveryRepository.Outcome> outcomes = new LinkedBlockingQueue<>();
@@ -81,6 +87,7 @@ final class DeliveryWorkers implements AutoCloseable {
         this.metrics = metrics;
         this.global = new Semaphore(config.concurrency());
         this.refillAt = Math.max(1, Math.min(config.claimBatch(), config.concurrency()) / 4);
+        this.maxWaitNanos = lease.toNanos() / 4;
         this.dispatcher = Thread.ofPlatform().name("push-dispatcher").daemon(true).unstarted(this::dispatch);
         this.recorder = Thread.ofPlatform().name("push-recorder").daemon(true).unstarted(this::recordOutcomes);
     }
@@ -109,6 +116,7 @@ final class DeliveryWorkers implements AutoCloseable {
                     }
                     lastLeaseSweep = now;
                 }
+                origins.values().forEach(this::startReady); // hands back pushes that waited too long
                 int free = global.drainPermits();
                 List<Delivery> claimed = free == 0 ? List.of()
                         : deliveries.claim(Math.min(free, config.claimBatch()), now, now.plus(lease), busyOrigins());
@@ -132,13 +140,16 @@ final class DeliveryWorkers implements AutoCloseable {
 
     private List<String> busyOrigins() {
         List<String> busy = new ArrayList<>();
-        perOrigin.forEach((origin, permits) -> {
-            if (permits.availablePermits() == 0) {
+        origins.forEach((origin, queue) -> {
+            if (queue.busy()) {
                 busy.add(origin);
             }
         });
         return busy;
     }
+
+    /** A claimed push, ready to send. */
+    private record Push(Delivery delivery, PushSubscription subscription, PushSender.Message message) {}
 
     private void send(List<Delivery> claimed) {
         Map<UUID, PushSubscription> subs = new HashMap<>();
@@ -151,6 +162,7 @@ final class DeliveryWorkers implements AutoCloseable {
                 .collect(Collectors.toSet()))) {
             messages.put(n.id(), new PushSender.Message(payloads.of(n), n.priority(), Optional.ofNullable(n.tag())));
         }
+        Map<String, List<Push>> byOrigin = new HashMap<>();
         for (Delivery d : claimed) {
             PushSubscription s = subs.get(d.subscriptionId());
             if (s == null) {
@@ -167,7 +179,32 @@ final class DeliveryWorkers implements AutoCloseable {
                 complete(new DeliveryRepository.Outcome.Dropped(d, "notification was deleted before it was pushed"));
                 continue;
             }
-            senders.execute(() -> sendOne(d, s, message));
+            byOrigin.computeIfAbsent(d.origin(), o -> new ArrayList<>()).add(new Push(d, s, message));
+        }
+        long now = System.nanoTime();
+        byOrigin.forEach((origin, pushes) -> {
+            OriginQueue<Push> queue = queueOf(origin);
+            queue.add(pushes, now);
+            startReady(queue);
+        });
+    }
+
+    private OriginQueue<Push> queueOf(String origin) {
+        return origins.computeIfAbsent(origin, o -> new OriginQueue<>(config.concurrencyPerOrigin()));
+    }
+
+    /**
+     * Starts what the push service's limit allows, a chunk per virtual thread (encryption is the
+     * CPU work here; the requests themselves are asynchronous). A push that waited a quarter of
+     * its lease goes back to the queue unsent: still waiting when the lease expires, it would be
+     * claimed again and sent twice.
+     */
+    private void startReady(OriginQueue<Push> queue) {
+        List<Push> ready = queue.takeStartable(System.nanoTime(), maxWaitNanos,
+                p -> complete(new DeliveryRepository.Outcome.Released(p.delivery())));
+        for (int from = 0; from < ready.size(); from += SEND_CHUNK) {
+            List<Push> chunk = ready.subList(from, Math.min(ready.size(), from + SEND_CHUNK));
+            senders.execute(() -> chunk.forEach(p -> sendOne(p, queue)));
         }
     }
 
@@ -177,44 +214,29 @@ final class DeliveryWorkers implements AutoCloseable {
         return new PushSender.Message(payloads.summary(title, "/"), Priority.MEDIUM, Optional.of("priority-notify-summary"));
     }
 
-    /**
-     * On a virtual thread: waits for a permit of the push's service, encrypts and hands the
-     * request to the client. The answer arrives on a client thread, which records the outcome and
-     * frees the permits; no thread waits for the push service.
-     */
-    private void sendOne(Delivery d, PushSubscription s, PushSender.Message message) {
-        Semaphore originPermits = perOrigin.computeIfAbsent(d.origin(), o -> new Semaphore(config.concurrencyPerOrigin()));
-        try {
-            // Waiting for a busy push service must end well inside the lease: a push still
-            // waiting when its lease expires would be claimed again and sent twice.
-            if (!originPermits.tryAcquire(lease.toMillis() / 4, TimeUnit.MILLISECONDS)) {
-                complete(new DeliveryRepository.Outcome.Released(d));
-                return;
-            }
-        } catch (InterruptedException e) {
-            complete(new DeliveryRepository.Outcome.Released(d));
-            Thread.currentThread().interrupt();
-            return;
-        }
+    /** Encrypts and hands the request to the client; the answer is recorded where it arrives. */
+    private void sendOne(Push p, OriginQueue<Push> queue) {
+        Delivery d = p.delivery();
         if (!running) {
-            originPermits.release();
+            queue.finished();
             complete(new DeliveryRepository.Outcome.Released(d));
             return;
         }
         long started = System.nanoTime();
         CompletableFuture<SendResult> sent;
         try {
-            sent = sender.send(s, message);
+            sent = sender.send(p.subscription(), p.message());
         } catch (RuntimeException e) {
-            log.warn("push to {} failed unexpectedly", s.endpointForDisplay(), e);
+            log.warn("push to {} failed unexpectedly", p.subscription().endpointForDisplay(), e);
             sent = CompletableFuture.completedFuture(new SendResult.Retryable("internal error: " + e.getClass().getSimpleName()));
         }
         sent.thenAccept(result -> {
             try {
                 metrics.sent(resultName(result), Duration.ofNanos(System.nanoTime() - started));
-                complete(outcomeOf(d, s, result));
+                complete(outcomeOf(d, p.subscription(), result));
             } finally {
-                originPermits.release();
+                queue.finished();
+                startReady(queue);
                 wakeWhenRefillable();
             }
         });
@@ -327,7 +349,7 @@ final class DeliveryWorkers implements AutoCloseable {
     }
 
     /**
-     * Stops claiming; pushes still waiting for a permit go back to the queue; pushes in flight get
+     * Stops claiming; pushes still waiting for their push service go back to the queue; pushes in flight get
      * {@code PUSH_SHUTDOWN_GRACE} to finish; outcomes are written. A push cut off mid-request
      * keeps its lease and is sent again after restart (delivery is at-least-once).
      */
@@ -338,6 +360,7 @@ final class DeliveryWorkers implements AutoCloseable {
         long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
         try {
             dispatcher.join(config.shutdownGrace().toMillis());
+            origins.values().forEach(q -> q.removeWaiting().forEach(p -> complete(new DeliveryRepository.Outcome.Released(p.delivery()))));
             senders.shutdown();
             if (!senders.awaitTermination(remainingMillis(deadline), TimeUnit.MILLISECONDS)) {
                 senders.shutdownNow();
