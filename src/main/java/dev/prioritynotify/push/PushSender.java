@@ -150,38 +150,38 @@ public final class PushSender implements AutoCloseable {
         CompletableFuture<Void> opening = connecting.get(origin);
         if (opening == null) {
             if (!client.resolveDestination(request).getConnectionPool().isEmpty()) {
-                request.send(new Answer(result, () -> { }));
+                request.send(new Answer(result));
                 return;
             }
             CompletableFuture<Void> mine = new CompletableFuture<>();
             opening = connecting.putIfAbsent(origin, mine);
             if (opening == null) {
-                request.send(new Answer(result, () -> {
+                // Settled once this request is on its way over the new connection, or has failed.
+                Runnable opened = () -> {
                     connecting.remove(origin, mine);
                     mine.complete(null);
-                }));
+                };
+                request.onRequestCommit(r -> opened.run()).send(new Answer(result).andThen(opened));
                 return;
             }
         }
-        opening.thenRun(() -> request.send(new Answer(result, () -> { })));
+        opening.thenRun(() -> request.send(new Answer(result)));
     }
 
     /** Collects the status, {@code Retry-After} and the start of the body, then classifies. */
     private final class Answer implements Response.Listener {
         private final CompletableFuture<SendResult> result;
-        /** Run once the push service answers or the request fails: the connection question is settled. */
-        private final Runnable settled;
+        private Runnable whenComplete = () -> { };
         private byte[] reason;
         private int reasonLength;
 
-        Answer(CompletableFuture<SendResult> result, Runnable settled) {
+        Answer(CompletableFuture<SendResult> result) {
             this.result = result;
-            this.settled = settled;
         }
 
-        @Override
-        public void onBegin(Response response) {
-            settled.run();
+        Answer andThen(Runnable action) {
+            whenComplete = action;
+            return this;
         }
 
         @Override
@@ -207,7 +207,7 @@ public final class PushSender implements AutoCloseable {
             } else {
                 outcome = failure(r.getFailure());
             }
-            settled.run();
+            whenComplete.run();
             result.complete(outcome);
         }
     }

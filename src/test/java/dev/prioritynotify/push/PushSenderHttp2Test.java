@@ -57,6 +57,8 @@ class PushSenderHttp2Test {
     final ConcurrentLinkedQueue<Arrived> arrived = new ConcurrentLinkedQueue<>();
     final Map<String, WebPushTestDecryptor> browsers = new ConcurrentHashMap<>();
     PushSender sender;
+    /** Requests to {@code /push/held/...} are answered only once this opens. */
+    final java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
 
     /** One request as the push service saw it. */
     record Arrived(String path, String protocol, String authorization, String ttl, String urgency, String topic,
@@ -125,6 +127,10 @@ class PushSenderHttp2Test {
                         request.getHeaders().get("Urgency"), request.getHeaders().get("Topic"),
                         request.getHeaders().get(HttpHeader.CONTENT_ENCODING), plaintext));
                 String[] segments = path.split("/");
+                if (segments[2].equals("held")) {
+                    held.await(10, TimeUnit.SECONDS);
+                    segments[2] = "201";
+                }
                 int status = Integer.parseInt(segments[2]);
                 response.setStatus(status);
                 if (status == 429) {
@@ -161,8 +167,12 @@ class PushSenderHttp2Test {
         return tls;
     }
 
-    /** A subscription at {@code origin/push/<answer>/<device>}, whose browser keys the push service knows. */
     private PushSubscription device(String origin, int answer) throws Exception {
+        return device(origin, Integer.toString(answer));
+    }
+
+    /** A subscription at {@code origin/push/<answer>/<device>}, whose browser keys the push service knows. */
+    private PushSubscription device(String origin, String answer) throws Exception {
         WebPushTestDecryptor browser = WebPushTestDecryptor.generate();
         String id = "d" + browsers.size();
         browsers.put(id, browser);
@@ -197,6 +207,24 @@ class PushSenderHttp2Test {
         assertThat(arrived.stream().map(Arrived::plaintext).toList())
                 .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, 40).mapToObj(i -> "{\"title\":\"push " + i + "\"}").toList());
         assertThat(connections.get()).as("TLS connections opened to the push service").isEqualTo(1);
+    }
+
+    @Test
+    void aSlowFirstAnswerDoesNotHoldBackTheBurstBehindIt() throws Exception {
+        String origin = startPushService("h2", "http/1.1");
+        sender = sender(trusting(keystore));
+        CompletableFuture<SendResult> first = sender.send(device(origin, "held"), message("{}"));
+        List<CompletableFuture<SendResult>> others = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            others.add(sender.send(device(origin, 201), message("{}")));
+        }
+        for (CompletableFuture<SendResult> r : others) {
+            assertThat(r.get(10, TimeUnit.SECONDS)).isEqualTo(new SendResult.Delivered(201));
+        }
+        assertThat(first).as("still waiting for its answer").isNotDone();
+        held.countDown();
+        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(new SendResult.Delivered(201));
+        assertThat(connections.get()).isEqualTo(1);
     }
 
     @Test
