@@ -6,6 +6,7 @@ import dev.prioritynotify.store.Dialect;
 import dev.prioritynotify.store.Ids;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -38,9 +39,17 @@ public final class SubscriptionRepository {
      * push alike: a success clears the failure streak; a failure starts one, whose start
      * ({@code failing_since}) is what the stale-device cleanup goes by.
      */
+    /**
+     * A healthy device that already had a push within the last minute is left as it is: a
+     * device taking a burst of pushes is written once, not once per push (see
+     * {@link #LAST_USED_GRANULARITY}).
+     */
     private static final String MARK_DELIVERED = """
             UPDATE push_subscriptions SET last_used_at = ?, failure_count = 0, last_error = NULL, failing_since = NULL
-            WHERE id IN (%s)""";
+            WHERE (last_used_at IS NULL OR last_used_at < ? OR failure_count <> 0 OR failing_since IS NOT NULL)
+              AND id IN (%s)""";
+    /** {@code last_used_at} is exact to this much (as API tokens' is). */
+    static final Duration LAST_USED_GRANULARITY = Duration.ofMinutes(1);
     static final String MARK_FAILED = """
             UPDATE push_subscriptions SET failure_count = failure_count + 1, last_error = :error,
                    failing_since = COALESCE(failing_since, :now)
@@ -151,7 +160,8 @@ public final class SubscriptionRepository {
     void markDelivered(Handle h, Collection<UUID> ids, Instant now) {
         db.updateWhereIdIn(h, MARK_DELIVERED, ids, st -> {
             db.dialect().bindInstant(st, 1, now);
-            return 1;
+            db.dialect().bindInstant(st, 2, now.minus(LAST_USED_GRANULARITY));
+            return 2;
         });
     }
 

@@ -193,6 +193,42 @@ class DeliveryTest {
     }
 
     @Test
+    void aHealthyDeviceIsRewrittenAtMostOnceAMinuteButAFailingOneRecoversAtOnce() throws Exception {
+        start(Map.of());
+        TestPushService.Device device = pushService.device();
+        subscribe(device);
+        Instant t0 = clock.instant();
+        awaitDelivery(server.publish(token, "a").get("id").asText(), "delivered", 1);
+        assertThat(lastUsedAt()).isEqualTo(t0.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+
+        clock.advance(Duration.ofSeconds(30));
+        awaitDelivery(server.publish(token, "b").get("id").asText(), "delivered", 1);
+        assertThat(lastUsedAt()).as("within the minute: not rewritten").isEqualTo(t0.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+
+        clock.advance(Duration.ofSeconds(31));
+        Instant t1 = clock.instant();
+        awaitDelivery(server.publish(token, "c").get("id").asText(), "delivered", 1);
+        assertThat(lastUsedAt()).isEqualTo(t1.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+
+        device.answer(TestPushService.Answer.status(503));
+        String failing = server.publish(token, "d").get("id").asText();
+        awaitDelivery(failing, "pending", 1);
+        assertThat(subscription().get("failure_count").asInt()).isEqualTo(1);
+        clock.advance(Duration.ofSeconds(6));
+        awaitDelivery(failing, "delivered", 2);
+        assertThat(subscription().get("failure_count").asInt()).as("a success right after a failure is always written").isZero();
+        assertThat(subscription().get("last_error").isNull()).isTrue();
+    }
+
+    private JsonNode subscription() {
+        return server.get("/api/push/subscriptions", token).json().get("items").get(0);
+    }
+
+    private Instant lastUsedAt() {
+        return Instant.parse(subscription().get("last_used_at").asText());
+    }
+
+    @Test
     void tooManyRequestsWaitsExactlyForRetryAfter() throws Exception {
         start(Map.of());
         TestPushService.Device device = pushService.device();
