@@ -52,7 +52,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * <p>The push service is a Jetty 12 sink on 127.0.0.1 speaking HTTP/1.1 and h2c (by upgrade, as
  * the JDK HttpClient asks for on http:// URLs) that reads each body and answers 201 at once. The
  * server runs as its own process; subscriptions (real P-256 public keys from a pool, a fresh
- * auth secret each) are inserted straight into its database.
+ * auth secret each) are inserted straight into its database, fresh ones before every round.
  *
  * <ul>
  *   <li>{@code one-to-many}: one notification for one user with N subscriptions.
@@ -117,8 +117,11 @@ public final class Fanout {
 
         List<String[]> keys = keyPool(Integer.parseInt(opt.getOrDefault("key-pool", "256")));
         long t0 = System.nanoTime();
+        boolean pg = dbKind.equals("postgres");
+        List<String> userIds;
         try (Connection c = DriverManager.getConnection(databaseUrl)) {
-            insertSubscriptions(c, dbKind.equals("postgres"), scenario, n, sinkOrigin, keys);
+            userIds = insertUsers(c, pg, scenario, n);
+            replaceSubscriptions(c, pg, userIds, sinkOrigin, keys);
         }
         System.out.printf("# setup: %,d subscriptions inserted in %.1f s (key pool %d)%n", n, secs(t0), keys.size());
 
@@ -141,6 +144,11 @@ public final class Fanout {
             List<Double> rates = new ArrayList<>();
             List<Double> cpuPerPush = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
+                if (round > 1) {
+                    try (Connection c = DriverManager.getConnection(databaseUrl)) {
+                        replaceSubscriptions(c, pg, userIds, sinkOrigin, keys);
+                    }
+                }
                 boolean measuring = round > rounds - measured;
                 String label = measuring ? "measured" : "warm-up";
                 if (round == rounds - measured + 1 && profiler != null) {
@@ -314,7 +322,8 @@ public final class Fanout {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    static void insertSubscriptions(Connection c, boolean pg, String scenario, int n, String origin, List<String[]> keys) throws Exception {
+    /** The users the pushes go to: the admin N times (one-to-many), or N new users (many-to-one). */
+    static List<String> insertUsers(Connection c, boolean pg, String scenario, int n) throws Exception {
         c.setAutoCommit(false);
         Instant now = Instant.now();
         String adminId;
@@ -345,10 +354,25 @@ public final class Fanout {
                 st.executeBatch();
             }
         }
+        c.commit();
+        return userIds;
+    }
+
+    /**
+     * Every round pushes to devices never pushed to before (one per user id given): a device's
+     * first push is the dearest (its row is rewritten; later ones within the minute are not), and
+     * repeated rounds would also fill devices' burst windows.
+     */
+    static void replaceSubscriptions(Connection c, boolean pg, List<String> userIds, String origin, List<String[]> keys) throws Exception {
+        c.setAutoCommit(false);
+        Instant now = Instant.now();
+        try (PreparedStatement st = c.prepareStatement("DELETE FROM push_subscriptions")) {
+            st.executeUpdate();
+        }
         try (PreparedStatement st = c.prepareStatement("INSERT INTO push_subscriptions (id, user_id, endpoint, p256dh, auth, "
                 + "device_name, min_priority, created_at, updated_at, failure_count) VALUES (?, ?, ?, ?, ?, ?, 'low', ?, ?, 0)")) {
             SecureRandom random = new SecureRandom();
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < userIds.size(); i++) {
                 id(st, 1, UUID.randomUUID().toString(), pg);
                 id(st, 2, userIds.get(i), pg);
                 st.setString(3, origin + "/push/" + UUID.randomUUID());
