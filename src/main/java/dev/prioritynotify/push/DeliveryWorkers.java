@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Drains the outbox. A dispatcher thread claims due deliveries under a lease — as many as the
- * global limit allows, leaving out push services already at their own limit — and queues each
+ * global limit allows, leaving out push services that already have a backlog queued — and queues each
  * on its push service's {@link OriginQueue}. What may start is encrypted and sent from virtual
  * threads, a few pushes each; the answers arrive asynchronously, and each one starts the next
  * push of its service. Outcomes are written back in batches by one recorder thread. A slow or
@@ -119,7 +119,7 @@ final class DeliveryWorkers implements AutoCloseable {
                 origins.values().forEach(this::startReady); // hands back pushes that waited too long
                 int free = global.drainPermits();
                 List<Delivery> claimed = free == 0 ? List.of()
-                        : deliveries.claim(Math.min(free, config.claimBatch()), now, now.plus(lease), busyOrigins());
+                        : deliveries.claim(Math.min(free, config.claimBatch()), now, now.plus(lease), backloggedOrigins());
                 global.release(free - claimed.size());
                 if (!claimed.isEmpty()) {
                     send(claimed);
@@ -138,14 +138,14 @@ final class DeliveryWorkers implements AutoCloseable {
         }
     }
 
-    private List<String> busyOrigins() {
-        List<String> busy = new ArrayList<>();
+    private List<String> backloggedOrigins() {
+        List<String> backlogged = new ArrayList<>();
         origins.forEach((origin, queue) -> {
-            if (queue.busy()) {
-                busy.add(origin);
+            if (queue.hasBacklog()) {
+                backlogged.add(origin);
             }
         });
-        return busy;
+        return backlogged;
     }
 
     /** A claimed push, ready to send. */
@@ -237,20 +237,21 @@ final class DeliveryWorkers implements AutoCloseable {
             } finally {
                 queue.finished();
                 startReady(queue);
-                wakeWhenRefillable();
+                wakeWhenRefillable(queue);
             }
         });
     }
 
     /**
-     * Wakes the dispatcher once a quarter of a claim's worth of permits is free again (global and
-     * for this push's origin, both released by now), so that a backlog is claimed as fast as it
+     * Wakes the dispatcher once a quarter of a claim's worth of permits is free again and the
+     * push service that just answered can take more, so that a backlog is claimed as fast as it
      * is sent. Without it the dispatcher, having claimed every permit, slept a whole
-     * {@code PUSH_WORKER_POLL} before claiming again: a backlog drained at one claim batch
-     * (256) per poll (1 s), ~250 pushes/s, with the sender idle most of the time.
+     * {@code PUSH_WORKER_POLL} before claiming again: a backlog drained at one claim batch (256)
+     * per poll (1 s), ~250 pushes/s, with the sender idle most of the time. While the service
+     * still has a backlog queued, a claim could only pass over its pending rows, in vain.
      */
-    private void wakeWhenRefillable() {
-        if (global.availablePermits() >= refillAt) {
+    private void wakeWhenRefillable(OriginQueue<Push> queue) {
+        if (global.availablePermits() >= refillAt && !queue.hasBacklog()) {
             wake();
         }
     }

@@ -55,9 +55,13 @@ final class OriginQueue<T> {
         inFlight--;
     }
 
-    /** Full: claiming more for this push service would only make them wait. */
-    synchronized boolean busy() {
-        return inFlight >= limit;
+    /**
+     * A whole round of pushes already waits behind those in flight: claiming more for this push
+     * service would only lengthen its queue (and leave other services' pushes unclaimed). Below
+     * that, claiming more keeps the service's pipe full while its queue drains.
+     */
+    synchronized boolean hasBacklog() {
+        return waiting.size() >= limit;
     }
 
     /** Everything still waiting (at shutdown), no longer queued. */

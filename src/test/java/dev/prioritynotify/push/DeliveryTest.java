@@ -282,19 +282,21 @@ class DeliveryTest {
 
     @Test
     void aHangingPushServiceDelaysOnlyItsOwnDevices() throws Exception {
-        start(Map.of("PUSH_CONCURRENCY_PER_ORIGIN", "2"));
+        // Room for 8 claimed pushes in all, 2 in flight per push service: unless the hanging
+        // service's backlog is left unclaimed, its waiting pushes take every slot.
+        start(Map.of("PUSH_CONCURRENCY", "8", "PUSH_CONCURRENCY_PER_ORIGIN", "2"));
         try (TestPushService hanging = TestPushService.start(vapidKey())) {
             TestPushService.Device stuck = hanging.device();
-            for (int i = 0; i < 5; i++) {
+            for (int i = 0; i < 10; i++) {
                 stuck.answer(TestPushService.Answer.slow(Duration.ofSeconds(10)));
             }
             TestPushService.Device healthy = pushService.device();
             subscribe(stuck);
             subscribe(healthy);
-            for (int i = 0; i < 5; i++) {
+            for (int i = 0; i < 10; i++) {
                 server.publish(token, "n" + i);
             }
-            await("the healthy device has all five", () -> healthy.received().size() == 5);
+            await("the healthy device has all ten", () -> healthy.received().size() == 10);
             assertThat(stuck.received()).as("the hanging service has answered nothing yet").isEmpty();
         }
     }

@@ -15,15 +15,26 @@ class OriginQueueTest {
         OriginQueue<String> queue = new OriginQueue<>(2);
         queue.add(List.of("a", "b", "c", "d"), 0);
         assertThat(queue.takeStartable(0, SECOND, expired::add)).containsExactly("a", "b");
-        assertThat(queue.busy()).isTrue();
         assertThat(queue.takeStartable(0, SECOND, expired::add)).isEmpty();
         queue.finished();
-        assertThat(queue.busy()).isFalse();
         assertThat(queue.takeStartable(0, SECOND, expired::add)).containsExactly("c");
         queue.finished();
         queue.finished();
         assertThat(queue.takeStartable(0, SECOND, expired::add)).containsExactly("d");
         assertThat(expired).isEmpty();
+    }
+
+    @Test
+    void aServiceHasABacklogOnceAWholeRoundWaitsBehindThoseInFlight() {
+        OriginQueue<String> queue = new OriginQueue<>(2);
+        queue.add(List.of("a", "b", "c"), 0);
+        queue.takeStartable(0, SECOND, expired::add);
+        assertThat(queue.hasBacklog()).as("one waits, the limit is two").isFalse();
+        queue.add(List.of("d"), 0);
+        assertThat(queue.hasBacklog()).isTrue();
+        queue.finished();
+        queue.takeStartable(0, SECOND, expired::add);
+        assertThat(queue.hasBacklog()).isFalse();
     }
 
     @Test
@@ -39,12 +50,12 @@ class OriginQueueTest {
     }
 
     @Test
-    void atShutdownEverythingWaitingIsRemovedAndNothingInFlightIsTouched() {
+    void atShutdownEverythingWaitingIsRemoved() {
         OriginQueue<String> queue = new OriginQueue<>(1);
         queue.add(List.of("a", "b", "c"), 0);
         assertThat(queue.takeStartable(0, SECOND, expired::add)).containsExactly("a");
         assertThat(queue.removeWaiting()).containsExactly("b", "c");
         assertThat(queue.takeStartable(0, SECOND, expired::add)).isEmpty();
-        assertThat(queue.busy()).as("a is still in flight").isTrue();
+        assertThat(queue.hasBacklog()).isFalse();
     }
 }
