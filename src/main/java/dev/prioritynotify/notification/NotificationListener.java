@@ -1,5 +1,7 @@
 package dev.prioritynotify.notification;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -11,4 +13,18 @@ import org.jdbi.v3.core.Handle;
 @FunctionalInterface
 public interface NotificationListener {
     Runnable record(Handle transaction, NotificationChange change);
+
+    /**
+     * The creation of many notifications in one transaction (a chunk of a broadcast), each for a
+     * different user. The same as {@link #record} for each of them, in order; a listener that
+     * writes per notification overrides it to write the whole chunk in a few statements. The
+     * returned action runs once, after the commit.
+     */
+    default Runnable recordCreated(Handle transaction, List<Notification> created) {
+        List<Runnable> actions = new ArrayList<>(created.size());
+        for (Notification n : created) {
+            actions.add(record(transaction, new NotificationChange.Created(n)));
+        }
+        return () -> actions.forEach(Runnable::run);
+    }
 }

@@ -2,6 +2,7 @@ package dev.prioritynotify.notification;
 
 import dev.prioritynotify.store.Database;
 import dev.prioritynotify.store.Dialect;
+import dev.prioritynotify.store.JdbcBatch;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -19,7 +20,7 @@ final class NotificationRepository {
             "id, user_id, title, message, priority, status, source, url, tag, metadata, created_at, read_at";
     private static final String INSERT_NOTIFICATION = """
             INSERT INTO notifications (id, user_id, title, message, priority, status, source, url, tag, metadata, created_at)
-            VALUES (:id, :userId, :title, :message, :priority, :status, :source, :url, :tag, :metadata, :createdAt)""";
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
     private static final String SELECT_BY_ID = "SELECT " + COLUMNS + " FROM notifications WHERE id = :id AND user_id = :userId";
     private static final String UPDATE_STATUS = "UPDATE notifications SET status = :status, read_at = :readAt WHERE id = :id AND user_id = :userId";
     private static final String DELETE_NOTIFICATION = "DELETE FROM notifications WHERE id = :id AND user_id = :userId";
@@ -34,19 +35,25 @@ final class NotificationRepository {
     }
 
     void insert(Handle h, Notification n) {
-        h.createUpdate(INSERT_NOTIFICATION)
-                .bind("id", n.id())
-                .bind("userId", n.userId())
-                .bind("title", n.title())
-                .bind("message", n.message())
-                .bind("priority", n.priority().wire())
-                .bind("status", n.status().wire())
-                .bind("source", n.source())
-                .bind("url", n.url())
-                .bind("tag", n.tag())
-                .bind("metadata", n.metadata())
-                .bind("createdAt", n.createdAt())
-                .execute();
+        insertAll(h, List.of(n));
+    }
+
+    /** One batch for the lot: a broadcast chunk is one round trip, not one per user. */
+    void insertAll(Handle h, List<Notification> all) {
+        Dialect d = db.dialect();
+        JdbcBatch.execute(h, INSERT_NOTIFICATION, all, (st, n) -> {
+            d.bindUuid(st, 1, n.id());
+            d.bindUuid(st, 2, n.userId());
+            st.setString(3, n.title());
+            st.setString(4, n.message());
+            st.setString(5, n.priority().wire());
+            st.setString(6, n.status().wire());
+            st.setString(7, n.source());
+            st.setString(8, n.url());
+            st.setString(9, n.tag());
+            st.setString(10, n.metadata());
+            d.bindInstant(st, 11, n.createdAt());
+        });
     }
 
     Optional<Notification> find(Handle h, UUID userId, UUID id) {

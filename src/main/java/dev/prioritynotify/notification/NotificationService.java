@@ -63,28 +63,31 @@ public final class NotificationService {
     }
 
     /**
-     * The same notification for many users (a broadcast), committed a chunk of users per
-     * transaction rather than one transaction each: every notification still gets its own event
-     * and pushes, in the same transaction as itself. The chunk's user locks are taken in stripe
-     * order, so concurrent broadcasts and single creates never deadlock.
+     * The same notification for many users (a broadcast), once per user however often the list
+     * names them, committed a chunk of users per transaction rather than one transaction each:
+     * every notification still gets its own event and pushes, in the same transaction as itself.
+     * A chunk is written in a handful of batched statements ({@link NotificationListener#recordCreated}),
+     * not several per user. The chunk's user locks are taken in stripe order, so concurrent
+     * broadcasts and single creates never deadlock.
      *
      * @return how many notifications were created
      */
     public int createForEach(List<UUID> userIds, NewNotification n) {
+        List<UUID> users = userIds.stream().distinct().toList();
         int created = 0;
-        for (int from = 0; from < userIds.size(); from += BROADCAST_CHUNK) {
-            List<UUID> chunk = userIds.subList(from, Math.min(userIds.size(), from + BROADCAST_CHUNK));
+        for (int from = 0; from < users.size(); from += BROADCAST_CHUNK) {
+            List<UUID> chunk = users.subList(from, Math.min(users.size(), from + BROADCAST_CHUNK));
             Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
             List<ReentrantLock> locks = chunk.stream().mapToInt(this::stripeOf).distinct().sorted()
                     .mapToObj(i -> userLocks[i]).toList();
             locks.forEach(ReentrantLock::lock);
             try {
+                List<Notification> batch = chunk.stream().map(userId -> newNotification(userId, n, now)).toList();
                 List<Runnable> afterCommit = db.inTransaction(h -> {
-                    List<Runnable> actions = new ArrayList<>();
-                    for (UUID userId : chunk) {
-                        Notification one = newNotification(userId, n, now);
-                        notifications.insert(h, one);
-                        actions.addAll(recordWithListeners(h, new NotificationChange.Created(one)));
+                    notifications.insertAll(h, batch);
+                    List<Runnable> actions = new ArrayList<>(listeners.size());
+                    for (NotificationListener listener : listeners) {
+                        actions.add(listener.recordCreated(h, batch));
                     }
                     return actions;
                 });

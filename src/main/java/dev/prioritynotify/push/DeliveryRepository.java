@@ -17,15 +17,8 @@ import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
-/** The {@code deliveries} outbox: writing it with a notification, claiming due rows, recording outcomes. */
+/** The {@code deliveries} outbox once written ({@link Outbox} writes it with a notification): claiming due rows, recording outcomes. */
 final class DeliveryRepository {
-    static final String INSERT_DELIVERY = """
-            INSERT INTO deliveries (id, kind, notification_id, subscription_id, user_id, origin, state, next_attempt_at,
-                                    window_start, created_at, finished_at)
-            VALUES (:id, :kind, :notificationId, :subscriptionId, :userId, :origin, :state, :nextAttemptAt,
-                    :windowStart, :createdAt, :finishedAt)""";
-    static final String INSERT_SUMMARY = INSERT_DELIVERY
-            + " ON CONFLICT (subscription_id, window_start) WHERE kind = 'summary' DO NOTHING";
     /**
      * Claims due rows by setting a lease. On PostgreSQL the inner select skips rows another
      * instance is claiming at this moment, so two instances never take the same row; on SQLite
@@ -235,14 +228,4 @@ final class DeliveryRepository {
                 rs.getInt("attempts"), d.instant(rs, "next_attempt_at"), lastStatus, rs.getString("last_error"),
                 d.instant(rs, "created_at"), d.instant(rs, "delivered_at"));
     }
-
-    static void bindDelivery(PreparedBatch batch, UUID id, Delivery.Kind kind, UUID notificationId, UUID subscriptionId,
-                             UUID userId, String origin, String state, Instant nextAttemptAt, Instant windowStart,
-                             Instant createdAt, Instant finishedAt) {
-        batch.bind("id", id).bind("kind", kind.name().toLowerCase(Locale.ROOT)).bind("notificationId", notificationId)
-                .bind("subscriptionId", subscriptionId).bind("userId", userId).bind("origin", origin).bind("state", state)
-                .bind("nextAttemptAt", nextAttemptAt).bind("windowStart", windowStart).bind("createdAt", createdAt)
-                .bind("finishedAt", finishedAt).add();
-    }
-
 }

@@ -7,15 +7,22 @@ import dev.prioritynotify.notification.NotificationListener;
 import dev.prioritynotify.notification.Priority;
 import dev.prioritynotify.store.Dialect;
 import dev.prioritynotify.store.Ids;
+import dev.prioritynotify.store.JdbcBatch;
 import java.net.URI;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * Writes a notification's pushes into the {@code deliveries} outbox in the notification's own
@@ -23,16 +30,30 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  * Nothing is sent here, so the API answer never waits for a push service, and nothing is lost:
  * what committed will be sent, by this process or, after a crash, by the next.
  *
+ * <p>One notification and a chunk of a broadcast take the same path and the same few statements:
+ * one query for the devices of all their users, one batch of burst-counter updates, one batch of
+ * delivery rows (and one of summaries), and one wake-up of the workers after the commit.
+ *
  * <p>Bursts (seed 004's batch limit): within one burst window per device, pushes past
  * {@code PUSH_BURST_LIMIT} are folded ({@code coalesced}) into one summary push sent when the
  * window ends. {@code critical} is never folded.
  */
 final class Outbox implements NotificationListener {
+    private static final Runnable NOTHING = () -> { };
+    // ORDER BY id: the burst counters below are updated, and so locked, in id order — the order
+    // DeliveryRepository.record locks them in. Two transactions taking devices in different
+    // orders deadlock on PostgreSQL (seen with concurrent creates and outcomes).
     private static final String SELECT_TARGETS = """
-            SELECT id, endpoint, min_priority, burst_window_start, burst_count FROM push_subscriptions WHERE user_id = :userId
-            ORDER BY id""";
-    private static final String UPDATE_BURST = """
-            UPDATE push_subscriptions SET burst_window_start = :windowStart, burst_count = :count WHERE id = :id""";
+            SELECT id, user_id, endpoint, min_priority, burst_window_start, burst_count FROM push_subscriptions
+            WHERE user_id IN (<userIds>) ORDER BY id""";
+    private static final String UPDATE_BURST = "UPDATE push_subscriptions SET burst_window_start = ?, burst_count = ? WHERE id = ?";
+    private static final String INSERT_DELIVERY = """
+            INSERT INTO deliveries (id, kind, notification_id, subscription_id, user_id, origin, state, next_attempt_at,
+                                    window_start, created_at, finished_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+    /** One summary per device and window: the unique index makes repeats no-ops. */
+    private static final String INSERT_SUMMARY = INSERT_DELIVERY
+            + " ON CONFLICT (subscription_id, window_start) WHERE kind = 'summary' DO NOTHING";
 
     private final Dialect dialect;
     private final Ids ids;
@@ -48,52 +69,76 @@ final class Outbox implements NotificationListener {
         this.wake = wake;
     }
 
-    // ORDER BY id: the burst counters below are updated, and so locked, in id order — the order
-    // DeliveryRepository.record locks them in. Two transactions taking a user's devices in
-    // different orders deadlock on PostgreSQL (seen with concurrent creates and outcomes).
-    private record Target(UUID id, String endpoint, Priority minPriority, Instant burstWindowStart, int burstCount) {}
+    private record Target(UUID id, UUID userId, String endpoint, Priority minPriority, Instant burstWindowStart,
+                          int burstCount) {}
+
+    private record Burst(UUID subscriptionId, Instant windowStart, int count) {}
+
+    /** One row of {@code deliveries} as inserted; {@code notificationId} is null for a summary. */
+    private record Row(UUID id, Delivery.Kind kind, UUID notificationId, UUID subscriptionId, UUID userId, String origin,
+                       String state, Instant nextAttemptAt, Instant windowStart, Instant createdAt, Instant finishedAt) {}
 
     @Override
     public Runnable record(Handle h, NotificationChange change) {
-        if (!(change instanceof NotificationChange.Created created)) {
-            return () -> { };
-        }
-        Notification n = created.notification();
-        List<Target> targets = h.createQuery(SELECT_TARGETS).bind("userId", n.userId())
-                .map((rs, ctx) -> new Target(dialect.uuid(rs, "id"), rs.getString("endpoint"),
+        return change instanceof NotificationChange.Created created ? recordCreated(h, List.of(created.notification())) : NOTHING;
+    }
+
+    @Override
+    public Runnable recordCreated(Handle h, List<Notification> created) {
+        // One notification per user (the listener contract); toMap refuses a second.
+        Map<UUID, Notification> byUser = created.stream().collect(Collectors.toMap(Notification::userId, Function.identity()));
+        List<Target> targets = h.createQuery(SELECT_TARGETS).bindList("userIds", List.copyOf(byUser.keySet()))
+                .map((rs, ctx) -> new Target(dialect.uuid(rs, "id"), dialect.uuid(rs, "user_id"), rs.getString("endpoint"),
                         Priority.parse(rs.getString("min_priority")), dialect.instant(rs, "burst_window_start"),
                         rs.getInt("burst_count")))
-                .list().stream().filter(t -> n.priority().atLeast(t.minPriority())).toList();
-        if (targets.isEmpty()) {
-            return () -> { };
-        }
+                .list();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Duration window = config.burstWindow();
-        PreparedBatch deliveries = h.prepareBatch(DeliveryRepository.INSERT_DELIVERY);
-        PreparedBatch summaries = h.prepareBatch(DeliveryRepository.INSERT_SUMMARY);
-        PreparedBatch bursts = h.prepareBatch(UPDATE_BURST);
+        List<Burst> bursts = new ArrayList<>(targets.size());
+        List<Row> deliveries = new ArrayList<>(targets.size());
+        List<Row> summaries = new ArrayList<>();
         for (Target t : targets) {
+            Notification n = byUser.get(t.userId());
+            if (!n.priority().atLeast(t.minPriority())) {
+                continue;
+            }
             boolean sameWindow = t.burstWindowStart() != null && now.isBefore(t.burstWindowStart().plus(window));
             Instant windowStart = sameWindow ? t.burstWindowStart() : now;
             int count = sameWindow ? t.burstCount() + 1 : 1;
-            bursts.bind("windowStart", windowStart).bind("count", count).bind("id", t.id()).add();
+            bursts.add(new Burst(t.id(), windowStart, count));
             String origin = Endpoints.origin(URI.create(t.endpoint()));
             boolean fold = count > config.burstLimit() && n.priority() != Priority.CRITICAL;
             if (fold) {
-                DeliveryRepository.bindDelivery(deliveries, ids.next(), Delivery.Kind.NOTIFICATION, n.id(), t.id(), n.userId(),
-                        origin, "coalesced", now, windowStart, now, now);
-                DeliveryRepository.bindDelivery(summaries, ids.next(), Delivery.Kind.SUMMARY, null, t.id(), n.userId(),
-                        origin, "pending", windowStart.plus(window), windowStart, now, null);
+                deliveries.add(new Row(ids.next(), Delivery.Kind.NOTIFICATION, n.id(), t.id(), n.userId(), origin,
+                        "coalesced", now, windowStart, now, now));
+                summaries.add(new Row(ids.next(), Delivery.Kind.SUMMARY, null, t.id(), n.userId(), origin,
+                        "pending", windowStart.plus(window), windowStart, now, null));
             } else {
-                DeliveryRepository.bindDelivery(deliveries, ids.next(), Delivery.Kind.NOTIFICATION, n.id(), t.id(), n.userId(),
-                        origin, "pending", now, null, now, null);
+                deliveries.add(new Row(ids.next(), Delivery.Kind.NOTIFICATION, n.id(), t.id(), n.userId(), origin,
+                        "pending", now, null, now, null));
             }
         }
-        bursts.execute();
-        deliveries.execute();
-        if (summaries.size() > 0) {
-            summaries.execute(); // one summary per device and window: the unique index makes repeats no-ops
-        }
-        return wake;
+        JdbcBatch.execute(h, UPDATE_BURST, bursts, (st, b) -> {
+            dialect.bindInstant(st, 1, b.windowStart());
+            st.setInt(2, b.count());
+            dialect.bindUuid(st, 3, b.subscriptionId());
+        });
+        JdbcBatch.execute(h, INSERT_DELIVERY, deliveries, this::bindRow);
+        JdbcBatch.execute(h, INSERT_SUMMARY, summaries, this::bindRow);
+        return deliveries.isEmpty() ? NOTHING : wake;
+    }
+
+    private void bindRow(PreparedStatement st, Row r) throws SQLException {
+        dialect.bindUuid(st, 1, r.id());
+        st.setString(2, r.kind().name().toLowerCase(Locale.ROOT));
+        dialect.bindUuid(st, 3, r.notificationId());
+        dialect.bindUuid(st, 4, r.subscriptionId());
+        dialect.bindUuid(st, 5, r.userId());
+        st.setString(6, r.origin());
+        st.setString(7, r.state());
+        dialect.bindInstant(st, 8, r.nextAttemptAt());
+        dialect.bindInstant(st, 9, r.windowStart());
+        dialect.bindInstant(st, 10, r.createdAt());
+        dialect.bindInstant(st, 11, r.finishedAt());
     }
 }

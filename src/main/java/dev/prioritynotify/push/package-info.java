@@ -3,12 +3,12 @@
  *
  * <p>Subscriptions and their API ({@link dev.prioritynotify.push.PushRoutes}, with the endpoint
  * policy that keeps the sender off internal addresses); the VAPID key store; the durable
- * delivery queue — the outbox written in each notification's transaction
- * ({@link dev.prioritynotify.push.Outbox}) and the workers that claim, send, retry and record
- * ({@link dev.prioritynotify.push.DeliveryWorkers}), with a queue per push service that bounds
- * what is in flight to it ({@link dev.prioritynotify.push.OriginQueue}); and the sender, one
- * asynchronous request per push over a long-lived HTTP/2 connection to each push service
- * ({@link dev.prioritynotify.push.PushSender}).
+ * delivery queue — the outbox written in each notification's transaction, a broadcast's
+ * chunk of users at a time ({@link dev.prioritynotify.push.Outbox}), and the workers that claim,
+ * send, retry and record ({@link dev.prioritynotify.push.DeliveryWorkers}), with a queue per push
+ * service that bounds what is in flight to it ({@link dev.prioritynotify.push.OriginQueue}); and
+ * the sender, one asynchronous request per push over a long-lived HTTP/2 connection to each push
+ * service ({@link dev.prioritynotify.push.PushSender}).
  *
  * <p>Its cryptography is pure functions without I/O:
  * <ul>

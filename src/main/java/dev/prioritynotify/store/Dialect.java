@@ -30,6 +30,10 @@ public enum Dialect {
 
         @Override
         public void bindInstant(PreparedStatement st, int position, Instant value) throws SQLException {
+            if (value == null) {
+                st.setNull(position, instantSqlType());
+                return;
+            }
             st.setLong(position, value.toEpochMilli());
         }
 
@@ -40,7 +44,7 @@ public enum Dialect {
 
         @Override
         public void bindUuid(PreparedStatement st, int position, UUID value) throws SQLException {
-            st.setString(position, value.toString());
+            st.setString(position, value == null ? null : value.toString());
         }
 
         @Override
@@ -62,6 +66,10 @@ public enum Dialect {
 
         @Override
         public void bindInstant(PreparedStatement st, int position, Instant value) throws SQLException {
+            if (value == null) {
+                st.setNull(position, instantSqlType());
+                return;
+            }
             st.setObject(position, OffsetDateTime.ofInstant(value, ZoneOffset.UTC));
         }
 
@@ -72,6 +80,10 @@ public enum Dialect {
 
         @Override
         public void bindUuid(PreparedStatement st, int position, UUID value) throws SQLException {
+            if (value == null) {
+                st.setNull(position, uuidSqlType());
+                return;
+            }
             st.setObject(position, value);
         }
 
@@ -95,10 +107,12 @@ public enum Dialect {
 
     public abstract UUID uuid(ResultSet rs, String column) throws SQLException;
 
+    /** Binds {@code value}, or SQL NULL when it is null. */
     public abstract void bindInstant(PreparedStatement st, int position, Instant value) throws SQLException;
 
     abstract int instantSqlType();
 
+    /** Binds {@code value}, or SQL NULL when it is null. */
     public abstract void bindUuid(PreparedStatement st, int position, UUID value) throws SQLException;
 
     abstract int uuidSqlType();

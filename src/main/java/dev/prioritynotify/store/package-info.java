@@ -1,6 +1,7 @@
 /**
  * Storage plumbing shared by the features: the connection pool, the JDBI instance with the
  * dialect's type mappings, transactions, Flyway migrations (one history per dialect under
- * {@code db/migration/{sqlite,postgresql}}) and id generation. No feature SQL lives here.
+ * {@code db/migration/{sqlite,postgresql}}), id generation, and plain JDBC batches for the few hot
+ * write paths ({@link dev.prioritynotify.store.JdbcBatch}). No feature SQL lives here.
  */
 package dev.prioritynotify.store;

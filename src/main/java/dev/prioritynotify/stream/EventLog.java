@@ -8,13 +8,17 @@ import dev.prioritynotify.notification.NotificationListener;
 import dev.prioritynotify.notification.NotificationView;
 import dev.prioritynotify.store.Database;
 import dev.prioritynotify.store.Dialect;
+import dev.prioritynotify.store.JdbcBatch;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -25,13 +29,20 @@ public final class EventLog implements NotificationListener {
     /**
      * Taking the next number locks the user's row until commit (PostgreSQL) or runs under the
      * single writer (SQLite): one user's events therefore commit in sequence order, which is what
-     * lets a client that has seen N trust that it has seen everything before N.
+     * lets a client that has seen N trust that it has seen everything before N. A broadcast chunk
+     * numbers all its users in this one statement.
      */
-    private static final String NEXT_SEQ = "UPDATE users SET event_seq = event_seq + 1 WHERE id = :userId RETURNING event_seq";
+    private static final String NEXT_SEQS =
+            "UPDATE users SET event_seq = event_seq + 1 WHERE id IN (<userIds>) RETURNING id, event_seq";
+    /**
+     * PostgreSQL: the users of a chunk are locked in id order before {@link #NEXT_SEQS}, whose own
+     * locking order follows its plan. Two chunks sharing users (concurrent broadcasts, or other
+     * instances) then queue instead of deadlocking; a single change locks only its own user.
+     */
+    private static final String LOCK_USERS = "SELECT id FROM users WHERE id IN (<userIds>) ORDER BY id FOR NO KEY UPDATE";
     private static final String CURRENT_SEQ = "SELECT event_seq FROM users WHERE id = :userId";
     private static final String INSERT_EVENT = """
-            INSERT INTO events (user_id, seq, type, notification_id, payload, created_at)
-            VALUES (:userId, :seq, :type, :notificationId, :payload, :createdAt)""";
+            INSERT INTO events (user_id, seq, type, notification_id, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)""";
     private static final String SELECT_AFTER = """
             SELECT user_id, seq, type, notification_id, payload, created_at FROM events
             WHERE user_id = :userId AND seq > :after AND seq <= :upTo ORDER BY seq LIMIT :limit""";
@@ -51,19 +62,51 @@ public final class EventLog implements NotificationListener {
 
     @Override
     public Runnable record(Handle h, NotificationChange change) {
-        Notification n = change.notification();
-        long seq = h.createQuery(NEXT_SEQ).bind("userId", n.userId()).mapTo(Long.class).one();
-        Event event = new Event(n.userId(), seq, typeOf(change), n.id(), payloadOf(change),
-                clock.instant().truncatedTo(ChronoUnit.MILLIS));
-        h.createUpdate(INSERT_EVENT)
-                .bind("userId", event.userId())
-                .bind("seq", event.seq())
-                .bind("type", event.type())
-                .bind("notificationId", event.notificationId())
-                .bind("payload", event.payload())
-                .bind("createdAt", event.createdAt())
-                .execute();
-        return () -> hub.publish(event);
+        return recordAll(h, List.of(change));
+    }
+
+    @Override
+    public Runnable recordCreated(Handle h, List<Notification> created) {
+        return recordAll(h, created.stream().<NotificationChange>map(NotificationChange.Created::new).toList());
+    }
+
+    /** Changes of different users, numbered by one statement and written by one batch; published in order after commit. */
+    private Runnable recordAll(Handle h, List<NotificationChange> changes) {
+        Map<UUID, Long> seqs = nextSeqs(h, changes.stream().map(c -> c.notification().userId()).toList());
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        List<Event> events = new ArrayList<>(changes.size());
+        for (NotificationChange change : changes) {
+            Notification n = change.notification();
+            events.add(new Event(n.userId(), seqs.get(n.userId()), typeOf(change), n.id(), payloadOf(change), now));
+        }
+        Dialect d = db.dialect();
+        JdbcBatch.execute(h, INSERT_EVENT, events, (st, e) -> {
+            d.bindUuid(st, 1, e.userId());
+            st.setLong(2, e.seq());
+            st.setString(3, e.type());
+            d.bindUuid(st, 4, e.notificationId());
+            st.setString(5, e.payload());
+            d.bindInstant(st, 6, e.createdAt());
+        });
+        return () -> events.forEach(hub::publish);
+    }
+
+    /** Each user's next sequence number; one change per user, since one statement adds one to each. */
+    private Map<UUID, Long> nextSeqs(Handle h, List<UUID> userIds) {
+        if (new HashSet<>(userIds).size() != userIds.size()) {
+            throw new IllegalArgumentException("one change per user in a batch of events");
+        }
+        Dialect d = db.dialect();
+        if (d == Dialect.POSTGRESQL && userIds.size() > 1) {
+            h.createQuery(LOCK_USERS).bindList("userIds", userIds).mapTo(String.class).list();
+        }
+        Map<UUID, Long> seqs = h.createQuery(NEXT_SEQS).bindList("userIds", userIds)
+                .map((rs, ctx) -> Map.entry(d.uuid(rs, "id"), rs.getLong("event_seq")))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        if (seqs.size() != userIds.size()) {
+            throw new IllegalStateException("events for users that do not exist");
+        }
+        return seqs;
     }
 
     private static String typeOf(NotificationChange change) {

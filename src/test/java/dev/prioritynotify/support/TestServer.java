@@ -73,6 +73,15 @@ public final class TestServer implements AutoCloseable {
         return app;
     }
 
+    /**
+     * Another instance of the application on the same database and data directory, as a second
+     * process behind a load balancer would be (PostgreSQL only: a SQLite file has one writer
+     * process). The caller closes it, before this server.
+     */
+    public App startSecondInstance() {
+        return App.start(Config.from(Settings.of(settings)), clock);
+    }
+
     public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + app.port() + path);
     }
