@@ -60,11 +60,13 @@ public record Config(
      * The durable delivery queue: retry schedule ({@code base × 2^n} with jitter, capped), worker
      * limits, burst coalescing and housekeeping. {@code lease}: how long a claimed push stays
      * claimed before another sender may take it (empty: 5 min + 4 × the request timeout).
+     * {@code handOffLimit}: how many pushes of notifications created here may wait in this
+     * process, handed to its workers directly instead of claimed (0: every push is claimed).
      */
     public record Delivery(Duration retryBase, Duration retryMaxDelay, int retryMaxAttempts, Duration retryAfterCap,
                            Duration pollInterval, int concurrency, int concurrencyPerOrigin, int claimBatch,
                            int burstLimit, Duration burstWindow, Duration staleAfter, Duration retention,
-                           Duration shutdownGrace, Optional<Duration> lease) {}
+                           Duration shutdownGrace, Optional<Duration> lease, int handOffLimit) {}
 
     public static Config from(Settings s) {
         Path dataDir = Path.of(s.string("DATA_DIR", "./data"));
@@ -154,7 +156,8 @@ public record Config(
                                 throw new ConfigException("PUSH_LEASE", "must be at least 1s");
                             }
                             return lease;
-                        })));
+                        }),
+                        s.integer("PUSH_HANDOFF_LIMIT", 20_000, 0, 1_000_000)));
     }
 
     private static String validateBaseUrl(String url) {

@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Collection;
 import java.util.Objects;
 import java.util.function.Function;
@@ -57,6 +58,8 @@ final class DeliveryWorkers implements AutoCloseable {
     private final Semaphore global;
     private final int refillAt;
     private final Map<String, OriginQueue<Push>> origins = new ConcurrentHashMap<>();
+    /** Pushes handed over by notifications created here (see {@link Outbox}) and not finished yet. */
+    private final AtomicInteger handedOff = new AtomicInteger();
     /** How long a claimed push may wait for its push service: well inside the lease (see {@link #startReady}). */
     private final long maxWaitNanos;
     private final Set<String> rejectionsLogged = ConcurrentHashMap.newKeySet();
@@ -148,8 +151,43 @@ final class DeliveryWorkers implements AutoCloseable {
         return backlogged;
     }
 
-    /** A claimed push, ready to send. */
-    private record Push(Delivery delivery, PushSubscription subscription, PushSender.Message message) {}
+    /** A push ready to send: claimed from the queue, or handed over by the notification's own transaction. */
+    private record Push(Delivery delivery, PushSubscription subscription, PushSender.Message message, boolean handedOff) {}
+
+    /** A push written already leased to this process, as the {@link Outbox} hands it over. */
+    record HandOff(Delivery delivery, PushSubscription subscription, Notification notification) {}
+
+    /** How long a push stays leased; the {@link Outbox} leases what it hands over for as long. */
+    Duration lease() {
+        return lease;
+    }
+
+    /**
+     * How many more pushes this process takes over directly from notifications being created
+     * ({@code PUSH_HANDOFF_LIMIT} less those not finished yet). Not a reservation: concurrent
+     * creators may together exceed it a little, which the limit, a bound on memory, allows.
+     */
+    int handOffRoom() {
+        return running ? Math.max(0, config.handOffLimit() - handedOff.get()) : 0;
+    }
+
+    /**
+     * After the commit of their notifications: pushes written already leased to this process.
+     * They join their push services' queues like claimed ones, and end the same way.
+     */
+    void handOff(List<HandOff> pushes) {
+        handedOff.addAndGet(pushes.size());
+        Map<UUID, PushSender.Message> messages = new HashMap<>();
+        Map<String, List<Push>> byOrigin = new HashMap<>();
+        for (HandOff p : pushes) {
+            Notification n = p.notification();
+            PushSender.Message message = messages.computeIfAbsent(n.id(),
+                    id -> new PushSender.Message(payloads.of(n), n.priority(), Optional.ofNullable(n.tag())));
+            byOrigin.computeIfAbsent(p.delivery().origin(), o -> new ArrayList<>())
+                    .add(new Push(p.delivery(), p.subscription(), message, true));
+        }
+        enqueue(byOrigin);
+    }
 
     private void send(List<Delivery> claimed) {
         Map<UUID, PushSubscription> subs = new HashMap<>();
@@ -179,8 +217,12 @@ final class DeliveryWorkers implements AutoCloseable {
                 complete(new DeliveryRepository.Outcome.Dropped(d, "notification was deleted before it was pushed"));
                 continue;
             }
-            byOrigin.computeIfAbsent(d.origin(), o -> new ArrayList<>()).add(new Push(d, s, message));
+            byOrigin.computeIfAbsent(d.origin(), o -> new ArrayList<>()).add(new Push(d, s, message, false));
         }
+        enqueue(byOrigin);
+    }
+
+    private void enqueue(Map<String, List<Push>> byOrigin) {
         long now = System.nanoTime();
         byOrigin.forEach((origin, pushes) -> {
             OriginQueue<Push> queue = queueOf(origin);
@@ -201,7 +243,7 @@ final class DeliveryWorkers implements AutoCloseable {
      */
     private void startReady(OriginQueue<Push> queue) {
         List<Push> ready = queue.takeStartable(System.nanoTime(), maxWaitNanos,
-                p -> complete(new DeliveryRepository.Outcome.Released(p.delivery())));
+                p -> finish(p, new DeliveryRepository.Outcome.Released(p.delivery())));
         for (int from = 0; from < ready.size(); from += SEND_CHUNK) {
             List<Push> chunk = ready.subList(from, Math.min(ready.size(), from + SEND_CHUNK));
             senders.execute(() -> chunk.forEach(p -> sendOne(p, queue)));
@@ -219,7 +261,7 @@ final class DeliveryWorkers implements AutoCloseable {
         Delivery d = p.delivery();
         if (!running) {
             queue.finished();
-            complete(new DeliveryRepository.Outcome.Released(d));
+            finish(p, new DeliveryRepository.Outcome.Released(d));
             return;
         }
         long started = System.nanoTime();
@@ -233,7 +275,7 @@ final class DeliveryWorkers implements AutoCloseable {
         sent.thenAccept(result -> {
             try {
                 metrics.sent(resultName(result), Duration.ofNanos(System.nanoTime() - started));
-                complete(outcomeOf(d, p.subscription(), result));
+                finish(p, outcomeOf(d, p.subscription(), result));
             } finally {
                 queue.finished();
                 startReady(queue);
@@ -297,9 +339,19 @@ final class DeliveryWorkers implements AutoCloseable {
         };
     }
 
+    /** A claimed push is done with (sent, or never to be sent by this claim): its outcome is recorded and its slot freed. */
     private void complete(DeliveryRepository.Outcome outcome) {
         outcomes.add(outcome);
         global.release();
+    }
+
+    private void finish(Push p, DeliveryRepository.Outcome outcome) {
+        if (p.handedOff()) {
+            outcomes.add(outcome);
+            handedOff.decrementAndGet();
+        } else {
+            complete(outcome);
+        }
     }
 
     private void recordOutcomes() {
@@ -361,18 +413,18 @@ final class DeliveryWorkers implements AutoCloseable {
         long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
         try {
             dispatcher.join(config.shutdownGrace().toMillis());
-            origins.values().forEach(q -> q.removeWaiting().forEach(p -> complete(new DeliveryRepository.Outcome.Released(p.delivery()))));
+            origins.values().forEach(q -> q.removeWaiting().forEach(p -> finish(p, new DeliveryRepository.Outcome.Released(p.delivery()))));
             senders.shutdown();
             if (!senders.awaitTermination(remainingMillis(deadline), TimeUnit.MILLISECONDS)) {
                 senders.shutdownNow();
                 senders.awaitTermination(1, TimeUnit.SECONDS);
             }
-            // Requests already sent: every claimed push gives its permit back once its answer is in.
-            if (global.tryAcquire(config.concurrency(), remainingMillis(deadline), TimeUnit.MILLISECONDS)) {
-                global.release(config.concurrency());
-            } else {
-                log.info("{} pushes still in flight at shutdown; they are sent again once their lease expires",
-                        config.concurrency() - global.availablePermits());
+            // Requests already sent: every push gives its slot back once its answer is in.
+            while (inFlight() > 0 && remainingMillis(deadline) > 0) {
+                Thread.sleep(10);
+            }
+            if (inFlight() > 0) {
+                log.info("{} pushes still in flight at shutdown; they are sent again once their lease expires", inFlight());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -384,6 +436,10 @@ final class DeliveryWorkers implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private int inFlight() {
+        return config.concurrency() - global.availablePermits() + handedOff.get();
     }
 
     private static long remainingMillis(long deadlineNanos) {

@@ -34,6 +34,12 @@ import org.jdbi.v3.core.Handle;
  * one query for the devices of all their users, one batch of burst-counter updates, one batch of
  * delivery rows (and one of summaries), and one wake-up of the workers after the commit.
  *
+ * <p>Hand-off: as many pushes as this process's workers have room for
+ * ({@code PUSH_HANDOFF_LIMIT}) are written already leased to it, and given to its workers after
+ * the commit with everything they need to send them — no claim, no reading back. The lease keeps
+ * them safe as any claimed push: after a crash they are sent again once it expires. The rest are
+ * queued as pending and claimed as usual.
+ *
  * <p>Bursts (seed 004's batch limit): within one burst window per device, pushes past
  * {@code PUSH_BURST_LIMIT} are folded ({@code coalesced}) into one summary push sent when the
  * window ends. {@code critical} is never folded.
@@ -43,14 +49,13 @@ final class Outbox implements NotificationListener {
     // ORDER BY id: the burst counters below are updated, and so locked, in id order — the order
     // DeliveryRepository.record locks them in. Two transactions taking devices in different
     // orders deadlock on PostgreSQL (seen with concurrent creates and outcomes).
-    private static final String SELECT_TARGETS = """
-            SELECT id, user_id, endpoint, min_priority, burst_window_start, burst_count FROM push_subscriptions
-            WHERE user_id IN (<userIds>) ORDER BY id""";
+    private static final String SELECT_TARGETS = "SELECT " + SubscriptionRepository.COLUMNS
+            + ", burst_window_start, burst_count FROM push_subscriptions WHERE user_id IN (<userIds>) ORDER BY id";
     private static final String UPDATE_BURST = "UPDATE push_subscriptions SET burst_window_start = ?, burst_count = ? WHERE id = ?";
     private static final String INSERT_DELIVERY = """
             INSERT INTO deliveries (id, kind, notification_id, subscription_id, user_id, origin, state, next_attempt_at,
-                                    window_start, created_at, finished_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                                    window_start, created_at, finished_at, lease_until)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
     /** One summary per device and window: the unique index makes repeats no-ops. */
     private static final String INSERT_SUMMARY = INSERT_DELIVERY
             + " ON CONFLICT (subscription_id, window_start) WHERE kind = 'summary' DO NOTHING";
@@ -59,24 +64,36 @@ final class Outbox implements NotificationListener {
     private final Ids ids;
     private final InstantSource clock;
     private final Config.Delivery config;
-    private final Runnable wake;
+    private final DeliveryWorkers workers;
 
-    Outbox(Dialect dialect, Ids ids, InstantSource clock, Config.Delivery config, Runnable wake) {
+    Outbox(Dialect dialect, Ids ids, InstantSource clock, Config.Delivery config, DeliveryWorkers workers) {
         this.dialect = dialect;
         this.ids = ids;
         this.clock = clock;
         this.config = config;
-        this.wake = wake;
+        this.workers = workers;
     }
 
-    private record Target(UUID id, UUID userId, String endpoint, Priority minPriority, Instant burstWindowStart,
-                          int burstCount) {}
+    private record Target(PushSubscription device, Instant burstWindowStart, int burstCount) {
+        UUID id() {
+            return device.id();
+        }
+
+        UUID userId() {
+            return device.userId();
+        }
+    }
 
     private record Burst(UUID subscriptionId, Instant windowStart, int count) {}
 
     /** One row of {@code deliveries} as inserted; {@code notificationId} is null for a summary. */
     private record Row(UUID id, Delivery.Kind kind, UUID notificationId, UUID subscriptionId, UUID userId, String origin,
-                       String state, Instant nextAttemptAt, Instant windowStart, Instant createdAt, Instant finishedAt) {}
+                       String state, Instant nextAttemptAt, Instant windowStart, Instant createdAt, Instant finishedAt,
+                       Instant leaseUntil) {
+        Delivery delivery() {
+            return new Delivery(id, kind, notificationId, subscriptionId, userId, origin, 0, windowStart);
+        }
+    }
 
     @Override
     public Runnable record(Handle h, NotificationChange change) {
@@ -88,34 +105,41 @@ final class Outbox implements NotificationListener {
         // One notification per user (the listener contract); toMap refuses a second.
         Map<UUID, Notification> byUser = created.stream().collect(Collectors.toMap(Notification::userId, Function.identity()));
         List<Target> targets = h.createQuery(SELECT_TARGETS).bindList("userIds", List.copyOf(byUser.keySet()))
-                .map((rs, ctx) -> new Target(dialect.uuid(rs, "id"), dialect.uuid(rs, "user_id"), rs.getString("endpoint"),
-                        Priority.parse(rs.getString("min_priority")), dialect.instant(rs, "burst_window_start"),
+                .map((rs, ctx) -> new Target(SubscriptionRepository.read(rs, dialect), dialect.instant(rs, "burst_window_start"),
                         rs.getInt("burst_count")))
                 .list();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        Instant leaseUntil = now.plus(workers.lease());
+        int room = workers.handOffRoom();
         Duration window = config.burstWindow();
         List<Burst> bursts = new ArrayList<>(targets.size());
         List<Row> deliveries = new ArrayList<>(targets.size());
         List<Row> summaries = new ArrayList<>();
+        List<DeliveryWorkers.HandOff> handOffs = new ArrayList<>(Math.min(room, targets.size()));
         for (Target t : targets) {
             Notification n = byUser.get(t.userId());
-            if (!n.priority().atLeast(t.minPriority())) {
+            if (!n.priority().atLeast(t.device().minPriority())) {
                 continue;
             }
             boolean sameWindow = t.burstWindowStart() != null && now.isBefore(t.burstWindowStart().plus(window));
             Instant windowStart = sameWindow ? t.burstWindowStart() : now;
             int count = sameWindow ? t.burstCount() + 1 : 1;
             bursts.add(new Burst(t.id(), windowStart, count));
-            String origin = Endpoints.origin(URI.create(t.endpoint()));
+            String origin = Endpoints.origin(URI.create(t.device().endpoint()));
             boolean fold = count > config.burstLimit() && n.priority() != Priority.CRITICAL;
             if (fold) {
                 deliveries.add(new Row(ids.next(), Delivery.Kind.NOTIFICATION, n.id(), t.id(), n.userId(), origin,
-                        "coalesced", now, windowStart, now, now));
+                        "coalesced", now, windowStart, now, now, null));
                 summaries.add(new Row(ids.next(), Delivery.Kind.SUMMARY, null, t.id(), n.userId(), origin,
-                        "pending", windowStart.plus(window), windowStart, now, null));
+                        "pending", windowStart.plus(window), windowStart, now, null, null));
+            } else if (handOffs.size() < room) {
+                Row leased = new Row(ids.next(), Delivery.Kind.NOTIFICATION, n.id(), t.id(), n.userId(), origin,
+                        "sending", now, null, now, null, leaseUntil);
+                deliveries.add(leased);
+                handOffs.add(new DeliveryWorkers.HandOff(leased.delivery(), t.device(), n));
             } else {
                 deliveries.add(new Row(ids.next(), Delivery.Kind.NOTIFICATION, n.id(), t.id(), n.userId(), origin,
-                        "pending", now, null, now, null));
+                        "pending", now, null, now, null, null));
             }
         }
         JdbcBatch.execute(h, UPDATE_BURST, bursts, (st, b) -> {
@@ -125,7 +149,18 @@ final class Outbox implements NotificationListener {
         });
         JdbcBatch.execute(h, INSERT_DELIVERY, deliveries, this::bindRow);
         JdbcBatch.execute(h, INSERT_SUMMARY, summaries, this::bindRow);
-        return deliveries.isEmpty() ? NOTHING : wake;
+        boolean queued = deliveries.stream().anyMatch(r -> r.state().equals("pending"));
+        if (handOffs.isEmpty() && !queued) {
+            return NOTHING;
+        }
+        return () -> {
+            if (!handOffs.isEmpty()) {
+                workers.handOff(handOffs);
+            }
+            if (queued) {
+                workers.wake();
+            }
+        };
     }
 
     private void bindRow(PreparedStatement st, Row r) throws SQLException {
@@ -140,5 +175,6 @@ final class Outbox implements NotificationListener {
         dialect.bindInstant(st, 9, r.windowStart());
         dialect.bindInstant(st, 10, r.createdAt());
         dialect.bindInstant(st, 11, r.finishedAt());
+        dialect.bindInstant(st, 12, r.leaseUntil());
     }
 }

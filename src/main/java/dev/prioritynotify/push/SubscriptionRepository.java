@@ -16,7 +16,8 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
 
 public final class SubscriptionRepository {
-    private static final String COLUMNS = "id, user_id, endpoint, p256dh, auth, user_agent, device_name, min_priority, "
+    /** The columns {@link #read} maps. */
+    static final String COLUMNS = "id, user_id, endpoint, p256dh, auth, user_agent, device_name, min_priority, "
             + "created_at, updated_at, last_used_at, last_error, failure_count";
     private static final String SELECT_BY_ENDPOINT = "SELECT " + COLUMNS + " FROM push_subscriptions WHERE endpoint = :endpoint";
     private static final String SELECT_BY_USER = "SELECT " + COLUMNS + " FROM push_subscriptions WHERE user_id = :userId ORDER BY created_at";
@@ -170,7 +171,11 @@ public final class SubscriptionRepository {
     }
 
     private PushSubscription map(ResultSet rs, StatementContext ctx) throws SQLException {
-        Dialect d = db.dialect();
+        return read(rs, db.dialect());
+    }
+
+    /** A row of {@link #COLUMNS}. */
+    static PushSubscription read(ResultSet rs, Dialect d) throws SQLException {
         return new PushSubscription(d.uuid(rs, "id"), d.uuid(rs, "user_id"), rs.getString("endpoint"),
                 SubscriptionKeys.parse(rs.getString("p256dh"), rs.getString("auth")), rs.getString("user_agent"),
                 rs.getString("device_name"), Priority.parse(rs.getString("min_priority")), d.instant(rs, "created_at"),

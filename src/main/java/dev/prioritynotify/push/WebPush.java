@@ -127,7 +127,7 @@ public final class WebPush implements AutoCloseable {
      * push disabled nothing is queued (there would be no key to send them with).
      */
     public NotificationListener outbox() {
-        return workers.<NotificationListener>map(w -> new Outbox(db.dialect(), ids, clock, config.delivery(), w::wake))
+        return workers.<NotificationListener>map(w -> new Outbox(db.dialect(), ids, clock, config.delivery(), w))
                 .orElse((transaction, change) -> () -> { });
     }
 

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -120,6 +121,36 @@ class DeliveryTest {
         assertThat(done.get("last_status").asInt()).isEqualTo(201);
         assertThat(device.received()).hasSize(3);
         assertThat(device.received()).allSatisfy(r -> assertThat(r.plaintext()).contains("\"flaky\""));
+    }
+
+    @Test
+    void aNewNotificationsPushesGoStraightToTheWorkersUpToTheHandOffLimitAndTheRestQueue() throws Exception {
+        // One push at a time to the service, and no polling: what is not handed over waits in the
+        // queue until the service has room, and is claimed from there.
+        start(Map.of("PUSH_HANDOFF_LIMIT", "3", "PUSH_CONCURRENCY_PER_ORIGIN", "1", "PUSH_WORKER_POLL", "1h"));
+        List<TestPushService.Device> devices = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            TestPushService.Device d = pushService.device();
+            d.answer(TestPushService.Answer.slow(Duration.ofMillis(700)));
+            subscribe(d);
+            devices.add(d);
+        }
+        String id = server.publish(token, "to five devices").get("id").asText();
+        Map<String, Long> states = new java.util.TreeMap<>();
+        deliveries(id).forEach(d -> states.merge(d.get("state").asText(), 1L, Long::sum));
+        assertThat(states.get("pending")).as("beyond the hand-off limit: queued, %s", states).isEqualTo(2);
+        assertThat(states.getOrDefault("sending", 0L) + states.getOrDefault("delivered", 0L)).isEqualTo(3);
+
+        await("all five are delivered", () -> {
+            JsonNode all = deliveries(id);
+            for (JsonNode d : all) {
+                if (!d.get("state").asText().equals("delivered")) {
+                    return false;
+                }
+            }
+            return all.size() == 5;
+        });
+        assertThat(devices).allSatisfy(d -> assertThat(d.received()).hasSize(1));
     }
 
     @Test
