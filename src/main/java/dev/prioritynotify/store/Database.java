@@ -67,6 +67,7 @@ public final class Database implements AutoCloseable {
             // claims and updates touch thousands of pages a second. The map is shared by all
             // connections (the OS page cache), unlike SQLite's own per-connection page cache.
             hikari.addDataSourceProperty("mmap_size", Long.toString(256L * 1024 * 1024));
+            hikari.addDataSourceProperty("wal_autocheckpoint", "10000");
         } else {
             hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
         }
