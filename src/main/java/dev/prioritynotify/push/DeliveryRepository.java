@@ -2,6 +2,7 @@ package dev.prioritynotify.push;
 
 import dev.prioritynotify.store.Database;
 import dev.prioritynotify.store.Dialect;
+import dev.prioritynotify.store.JdbcBatch;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -168,7 +169,7 @@ final class DeliveryRepository {
                     case Outcome.Dropped x -> dropped.bind("id", id).bind("error", x.reason()).bind("now", now).add();
                 }
             }
-            deliveredByStatus.forEach((status, ids) -> db.updateWhereIdIn(h, MARK_DELIVERED, ids, st -> {
+            deliveredByStatus.forEach((status, ids) -> JdbcBatch.updateWhereIdIn(h, db.dialect(), MARK_DELIVERED, ids, st -> {
                 st.setInt(1, status);
                 db.dialect().bindInstant(st, 2, now);
                 db.dialect().bindInstant(st, 3, now);

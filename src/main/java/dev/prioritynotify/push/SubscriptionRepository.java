@@ -4,6 +4,7 @@ import dev.prioritynotify.notification.Priority;
 import dev.prioritynotify.store.Database;
 import dev.prioritynotify.store.Dialect;
 import dev.prioritynotify.store.Ids;
+import dev.prioritynotify.store.JdbcBatch;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -159,7 +160,7 @@ public final class SubscriptionRepository {
 
     /** Inside a transaction: these devices have just received a push. */
     void markDelivered(Handle h, Collection<UUID> ids, Instant now) {
-        db.updateWhereIdIn(h, MARK_DELIVERED, ids, st -> {
+        JdbcBatch.updateWhereIdIn(h, db.dialect(), MARK_DELIVERED, ids, st -> {
             db.dialect().bindInstant(st, 1, now);
             db.dialect().bindInstant(st, 2, now.minus(LAST_USED_GRANULARITY));
             return 2;

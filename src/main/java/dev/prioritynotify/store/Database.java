@@ -6,22 +6,16 @@ import dev.prioritynotify.config.DatabaseConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Instant;
-import java.util.Collection;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.argument.AbstractArgumentFactory;
 import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.config.ConfigRegistry;
-import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /** The pool, JDBI and migrations for one database. One instance per process, closed at shutdown. */
 public final class Database implements AutoCloseable {
@@ -34,8 +28,6 @@ public final class Database implements AutoCloseable {
      * fair lock hands over to a parked thread on every release, which costs more than it is worth.
      */
     private final ReentrantLock sqliteWriteLock = new ReentrantLock();
-    /** Well below both databases' limits on parameters per statement. */
-    private static final int IN_LIST_CHUNK = 500;
 
     private Database(HikariDataSource dataSource, Dialect dialect) {
         this.dataSource = dataSource;
@@ -117,39 +109,6 @@ public final class Database implements AutoCloseable {
         } finally {
             sqliteWriteLock.unlock();
         }
-    }
-
-    /** Binds the parameters that come before an IN list (see {@link #updateWhereIdIn}). */
-    @FunctionalInterface
-    public interface LeadingParameters {
-        /** @return the position of the last parameter bound (0 when there are none) */
-        int bind(PreparedStatement st) throws SQLException;
-    }
-
-    /**
-     * Runs an UPDATE or DELETE whose {@code %s} is the list of an {@code id IN (%s)} condition, for
-     * a whole set of rows in one statement (in chunks of {@value #IN_LIST_CHUNK}), on plain JDBC:
-     * on hot paths, one statement per set costs far less than a batch of one statement per row.
-     *
-     * @return the number of rows changed
-     */
-    public int updateWhereIdIn(Handle h, String sqlWithInList, Collection<UUID> ids, LeadingParameters leading) {
-        List<UUID> all = List.copyOf(ids);
-        int changed = 0;
-        for (int from = 0; from < all.size(); from += IN_LIST_CHUNK) {
-            List<UUID> chunk = all.subList(from, Math.min(all.size(), from + IN_LIST_CHUNK));
-            String sql = sqlWithInList.formatted(String.join(", ", java.util.Collections.nCopies(chunk.size(), "?")));
-            try (PreparedStatement st = h.getConnection().prepareStatement(sql)) {
-                int position = leading.bind(st);
-                for (UUID id : chunk) {
-                    dialect.bindUuid(st, ++position, id);
-                }
-                changed += st.executeUpdate();
-            } catch (SQLException e) {
-                throw new UnableToExecuteStatementException(e, null);
-            }
-        }
-        return changed;
     }
 
     /** For {@code /readyz}: can a connection run a trivial query right now? */
