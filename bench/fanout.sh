@@ -63,8 +63,11 @@ if [[ "${PROFILE:-0}" == 1 ]]; then
   mkdir -p "$OUT/async-profiler"
   unzip -o -q "$HOME/.m2/repository/tools/profiler/async-profiler/4.1/async-profiler-4.1.jar" 'linux-x64/*' -d "$OUT/async-profiler"
   PROFILE_FILE="$OUT/fanout-$scenario-$db$(if [[ "${TLS:-0}" == 1 ]]; then echo -tls; fi).collapsed"
-  profile_args=(--profiler "$PWD/$OUT/async-profiler/linux-x64/libasyncProfiler.so" --profile-out "$PROFILE_FILE")
-  server_opts="$server_opts -XX:+EnableDynamicAgentLoading"
+  profiler_lib="$PWD/$OUT/async-profiler/linux-x64/libasyncProfiler.so"
+  profile_args=(--profiler "$profiler_lib" --profile-out "$PROFILE_FILE")
+  # Loaded (idle) from the start: attaching it only later made the JVM throw away and recompile
+  # its compiled code, and the profile showed mostly that.
+  server_opts="$server_opts -agentpath:$profiler_lib -XX:+EnableDynamicAgentLoading"
 fi
 if [[ "${JFR:-0}" == 1 ]]; then
   JFR_FILE="$OUT/fanout-$scenario-$db.jfr"
