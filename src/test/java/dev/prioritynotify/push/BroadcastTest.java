@@ -132,8 +132,8 @@ class BroadcastTest {
         assertThat(server.patch("/api/notifications/" + read, alice, "{\"status\":\"read\"}").status()).isEqualTo(200);
         String bob = server.token(server.user("bob"));
         TestPushService.Device bobsPhone = subscribe(bob, "low");
-        for (int i = 0; i < 250; i++) {
-            server.user("user" + i); // two chunks of users
+        for (int i = 0; i < 1_000; i++) {
+            server.user("user" + i); // two chunks of users (1,000 a chunk)
         }
         String carol = server.token(server.user("carol"));
         TestPushService.Device carolLow = subscribe(carol, "low");
@@ -145,7 +145,7 @@ class BroadcastTest {
         TestPushService.Device davesCriticalOnly = subscribe(dave, "critical");
         assertThat(pushService.await(2, WAIT)).as("carol's earlier pushes").hasSize(2);
         Map<UUID, Long> before = eventSeqs();
-        assertThat(before).hasSize(255).containsValue(3L).containsValue(1L).containsValue(0L);
+        assertThat(before).hasSize(1_005).containsValue(3L).containsValue(1L).containsValue(0L);
 
         try (SseClient aliceStream = SseClient.connect(server.uri("/api/notifications/stream"), alice, null)) {
             broadcast("maintenance", "high");
@@ -156,7 +156,7 @@ class BroadcastTest {
             assertThat(frame.data()).contains("\"title\":\"maintenance\"");
         }
 
-        assertThat(count("SELECT COUNT(*) FROM notifications WHERE title = 'maintenance'")).isEqualTo(255);
+        assertThat(count("SELECT COUNT(*) FROM notifications WHERE title = 'maintenance'")).isEqualTo(1_005);
         assertThat(count("""
                 SELECT COUNT(*) FROM users u WHERE (SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id
                 AND n.title = 'maintenance') <> 1""")).as("users without exactly one").isZero();
@@ -164,7 +164,7 @@ class BroadcastTest {
         assertThat(eventSeqsOf("maintenance")).as("each user's broadcast event is the next of their own sequence").isEqualTo(next);
         assertThat(eventSeqs()).isEqualTo(next);
         assertThat(count("SELECT COUNT(*) FROM events e JOIN notifications n ON n.id = e.notification_id WHERE n.title = 'maintenance'"))
-                .as("one event per notification").isEqualTo(255);
+                .as("one event per notification").isEqualTo(1_005);
 
         assertThat(deliveryStates(bobsPhone)).isEqualTo(Map.of("maintenance", "pushed"));
         assertThat(deliveryStates(carolLow)).isEqualTo(Map.of("earlier", "pushed", "maintenance", "pushed"));
