@@ -81,7 +81,7 @@ public final class Fanout {
         String dbKind = args[1];
         int n = Integer.parseInt(opt.getOrDefault("n", "10000"));
         int maxSeconds = Integer.parseInt(opt.getOrDefault("max-seconds", "120"));
-        int rounds = Integer.parseInt(opt.getOrDefault("rounds", "8"));
+        int rounds = Integer.parseInt(opt.getOrDefault("rounds", "12"));
         int measured = Math.min(rounds, Integer.parseInt(opt.getOrDefault("measured", "3")));
         String profiler = opt.get("profiler"); // libasyncProfiler.so: CPU profile of the measured round
         Path work = Path.of(opt.get("work"));

@@ -5,15 +5,18 @@
 #
 #   bench/fanout.sh <one-to-many|many-to-one> <sqlite|postgres>
 #
-# Knobs (environment): N (10000), SKIP_BUILD=1, JFR=1 (record the server, summary with
-# bench/JfrSummary.java), SERVER_ENV (extra server settings, comma-separated K=V, e.g.
-# PUSH_CONCURRENCY_PER_ORIGIN=256), SERVER_OPTS (JVM options), NODE_CONCURRENCY (50),
-# PG_DB (bench_fanout), MAX_SECONDS (120), TLS=1 (the sink speaks https with ALPN h2 and
-# http/1.1, self-signed certificate trusted by the server JVM; web-push then uses its own
-# sendNotification over https), ROUNDS (8) and MEASURED (3): the hub runs ROUNDS rounds of the
-# load and reports the median of the last MEASURED (the others warm the JVM up); web-push runs
-# one warm-up round and MEASURED measured ones. PROFILE=1 (async-profiler CPU samples of the server's measured round,
-# summarised by bench/Collapsed.java). Results also in target/bench/fanout-<scenario>-<db>.txt.
+# Knobs (environment):
+#   N (10000) pushes per round; ROUNDS (12) and MEASURED (3): the hub runs ROUNDS rounds of the
+#     load on fresh devices and reports the median of the last MEASURED (the others warm the JVM
+#     up); web-push runs one warm-up round and MEASURED measured ones.
+#   TLS (1): the sink speaks https with ALPN h2 and http/1.1 (a self-signed certificate the
+#     server JVM trusts), so the hub pushes over HTTP/2 as to real push services, and web-push
+#     uses its own sendNotification over https. TLS=0: plain http, HTTP/1.1 on both sides.
+#   PROFILE=1: async-profiler CPU samples of the server's measured rounds, summarised by
+#     bench/Collapsed.java; JFR=1: a JFR recording of the whole run (bench/JfrSummary.java).
+#   SKIP_BUILD=1, SERVER_ENV (extra server settings, K=V,K=V), SERVER_OPTS (JVM options),
+#   NODE_CONCURRENCY (50), PG_DB (bench_fanout), MAX_SECONDS (120 per round).
+# Results also in target/bench/fanout-<scenario>-<db>[-tls].txt.
 set -euo pipefail
 
 scenario=${1:?usage: bench/fanout.sh <one-to-many|many-to-one> <sqlite|postgres>}
@@ -26,7 +29,8 @@ export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 JAVA="$JAVA_HOME/bin/java"
 OUT=target/bench
 mkdir -p "$OUT"
-RESULT="$OUT/fanout-$scenario-$db$(if [[ "${TLS:-0}" == 1 ]]; then echo -tls; fi).txt"
+TLS=${TLS:-1}
+RESULT="$OUT/fanout-$scenario-$db$(if [[ "$TLS" == 1 ]]; then echo -tls; fi).txt"
 ulimit -n 65536 2>/dev/null || true
 
 if [[ "${SKIP_BUILD:-0}" != 1 || ! -f "$OUT/fanout-cp.txt" ]]; then
@@ -49,7 +53,7 @@ fi
 
 server_opts=${SERVER_OPTS:-}
 tls_args=()
-if [[ "${TLS:-0}" == 1 ]]; then
+if [[ "$TLS" == 1 ]]; then
   "$JAVA_HOME/bin/keytool" -genkeypair -alias sink -keyalg EC -groupname secp256r1 -dname CN=127.0.0.1 \
     -ext SAN=ip:127.0.0.1 -validity 2 -storetype PKCS12 -keystore "$WORK/sink.p12" -storepass changeit 2>/dev/null
   server_opts="$server_opts -Djavax.net.ssl.trustStore=$WORK/sink.p12 -Djavax.net.ssl.trustStorePassword=changeit -Djavax.net.ssl.trustStoreType=PKCS12"
@@ -62,7 +66,7 @@ if [[ "${PROFILE:-0}" == 1 ]]; then
   ./mvnw -B -q dependency:get -Dartifact=tools.profiler:async-profiler:4.1 >/dev/null
   mkdir -p "$OUT/async-profiler"
   unzip -o -q "$HOME/.m2/repository/tools/profiler/async-profiler/4.1/async-profiler-4.1.jar" 'linux-x64/*' -d "$OUT/async-profiler"
-  PROFILE_FILE="$OUT/fanout-$scenario-$db$(if [[ "${TLS:-0}" == 1 ]]; then echo -tls; fi).collapsed"
+  PROFILE_FILE="$OUT/fanout-$scenario-$db$(if [[ "$TLS" == 1 ]]; then echo -tls; fi).collapsed"
   profiler_lib="$PWD/$OUT/async-profiler/linux-x64/libasyncProfiler.so"
   profile_args=(--profiler "$profiler_lib" --profile-out "$PROFILE_FILE")
   # Loaded (idle) from the start: attaching it only later made the JVM throw away and recompile
@@ -82,7 +86,7 @@ fi
 status=0
 "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CP" bench/Fanout.java "$scenario" "$db" --n "${N:-10000}" --work "$WORK" --database-url "$URL" \
   --server-cp "$CP" --server-opts "$server_opts" --server-env "${SERVER_ENV:-}" \
-  --node-concurrency "${NODE_CONCURRENCY:-50}" --rounds "${ROUNDS:-8}" --measured "${MEASURED:-3}" --max-seconds "${MAX_SECONDS:-120}" "${tls_args[@]}" "${profile_args[@]}" | tee -a "$RESULT" || status=$?
+  --node-concurrency "${NODE_CONCURRENCY:-50}" --rounds "${ROUNDS:-12}" --measured "${MEASURED:-3}" --max-seconds "${MAX_SECONDS:-120}" "${tls_args[@]}" "${profile_args[@]}" | tee -a "$RESULT" || status=$?
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$RESULT"
 if [[ -s "$WORK/server.log" ]]; then
   echo "# server log (WARN and above), first 20 lines:" | tee -a "$RESULT"
