@@ -62,8 +62,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * Then, against the same sink, the npm {@code web-push} library sends N pushes
  * ({@code bench/webpush-node/send.js}). The hub runs {@code --rounds} rounds of the same load
  * and reports the median of the last {@code --measured}: the earlier ones warm up the JIT,
- * connections and caches, as in a server that has been running (a fresh JVM needs about 60,000
- * pushes to settle). web-push gets a warm-up round and the same number of measured rounds (its
+ * connections and caches, as in a server that has been running (a fresh JVM's JIT needs about
+ * 150,000 pushes to settle; the first round's rate is printed too, as the cold figure). web-push gets a warm-up round and the same number of measured rounds (its
  * rate does not change after the first). Every phase is bounded in time.
  */
 public final class Fanout {
@@ -81,7 +81,7 @@ public final class Fanout {
         String dbKind = args[1];
         int n = Integer.parseInt(opt.getOrDefault("n", "10000"));
         int maxSeconds = Integer.parseInt(opt.getOrDefault("max-seconds", "120"));
-        int rounds = Integer.parseInt(opt.getOrDefault("rounds", "12"));
+        int rounds = Integer.parseInt(opt.getOrDefault("rounds", "20"));
         int measured = Math.min(rounds, Integer.parseInt(opt.getOrDefault("measured", "3")));
         String profiler = opt.get("profiler"); // libasyncProfiler.so: CPU profile of the measured round
         Path work = Path.of(opt.get("work"));
@@ -142,6 +142,7 @@ public final class Fanout {
             // Round 1 warms the server up (JIT, connections, statement caches), as a server that
             // has been running is; the last round is the one reported. web-push gets the same.
             List<Double> rates = new ArrayList<>();
+            double firstRate = 0;
             List<Double> cpuPerPush = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
                 if (round > 1) {
@@ -187,14 +188,17 @@ public final class Fanout {
                     System.out.println("# WARNING: " + (acked.get() - n) + " pushes more than expected (duplicates)");
                     status = 1;
                 }
+                if (round == 1) {
+                    firstRate = got / total;
+                }
                 if (measuring) {
                     rates.add(got / total);
                     cpuPerPush.add(cpu * 1e6 / got);
                 }
             }
             double rate = median(rates);
-            System.out.printf("hub %s %s: median of %d measured rounds %,.0f pushes/s, %.0f µs of server CPU per push%n",
-                    scenario, dbKind, rates.size(), rate, median(cpuPerPush));
+            System.out.printf("hub %s %s: median of %d measured rounds %,.0f pushes/s, %.0f µs of server CPU per push "
+                    + "(first round, cold JVM: %,.0f pushes/s)%n", scenario, dbKind, rates.size(), rate, median(cpuPerPush), firstRate);
             if (profiler != null) {
                 Path out = Path.of(opt.get("profile-out")).toAbsolutePath();
                 profiler(server.pid(), profiler, "stop,collapsed,file=" + out);

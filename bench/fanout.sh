@@ -6,9 +6,10 @@
 #   bench/fanout.sh <one-to-many|many-to-one> <sqlite|postgres>
 #
 # Knobs (environment):
-#   N (10000) pushes per round; ROUNDS (12) and MEASURED (3): the hub runs ROUNDS rounds of the
+#   N (10000) pushes per round; ROUNDS (20) and MEASURED (3): the hub runs ROUNDS rounds of the
 #     load on fresh devices and reports the median of the last MEASURED (the others warm the JVM
-#     up); web-push runs one warm-up round and MEASURED measured ones.
+#     up: its JIT settles after about 150,000 pushes); web-push runs one warm-up round and
+#     MEASURED measured ones (its rate is the same from the first).
 #   TLS (1): the sink speaks https with ALPN h2 and http/1.1 (a self-signed certificate the
 #     server JVM trusts), so the hub pushes over HTTP/2 as to real push services, and web-push
 #     uses its own sendNotification over https. TLS=0: plain http, HTTP/1.1 on both sides.
@@ -86,7 +87,7 @@ fi
 status=0
 "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CP" bench/Fanout.java "$scenario" "$db" --n "${N:-10000}" --work "$WORK" --database-url "$URL" \
   --server-cp "$CP" --server-opts "$server_opts" --server-env "${SERVER_ENV:-}" \
-  --node-concurrency "${NODE_CONCURRENCY:-50}" --rounds "${ROUNDS:-12}" --measured "${MEASURED:-3}" --max-seconds "${MAX_SECONDS:-120}" "${tls_args[@]}" "${profile_args[@]}" | tee -a "$RESULT" || status=$?
+  --node-concurrency "${NODE_CONCURRENCY:-50}" --rounds "${ROUNDS:-20}" --measured "${MEASURED:-3}" --max-seconds "${MAX_SECONDS:-120}" "${tls_args[@]}" "${profile_args[@]}" | tee -a "$RESULT" || status=$?
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$RESULT"
 if [[ -s "$WORK/server.log" ]]; then
   echo "# server log (WARN and above), first 20 lines:" | tee -a "$RESULT"
