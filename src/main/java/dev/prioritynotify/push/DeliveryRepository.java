@@ -63,6 +63,9 @@ final class DeliveryRepository {
     private static final String DELETE_STALE_SUBSCRIPTIONS = """
             DELETE FROM push_subscriptions WHERE failing_since < :cutoff
                    AND (last_used_at IS NULL OR last_used_at < failing_since)""";
+    /** Burst counters of devices removed since (push_bursts has no foreign key, see V5__push_bursts.sql). */
+    private static final String DELETE_ORPHAN_BURSTS = """
+            DELETE FROM push_bursts WHERE NOT EXISTS (SELECT 1 FROM push_subscriptions WHERE id = subscription_id)""";
     private static final String SELECT_FOR_NOTIFICATION = """
             SELECT d.id, d.subscription_id, d.origin, d.state, d.attempts, d.next_attempt_at, d.last_status, d.last_error,
                    d.created_at, d.delivered_at, s.endpoint, s.device_name
@@ -203,6 +206,10 @@ final class DeliveryRepository {
 
     int deleteStaleSubscriptions(Instant cutoff) {
         return db.inTransaction(h -> h.createUpdate(DELETE_STALE_SUBSCRIPTIONS).bind("cutoff", cutoff).execute());
+    }
+
+    int deleteOrphanBursts() {
+        return db.inTransaction(h -> h.createUpdate(DELETE_ORPHAN_BURSTS).execute());
     }
 
     /** One device's view of a notification's push: for {@code GET /api/notifications/{id}/deliveries}. */

@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,18 +46,17 @@ import org.jdbi.v3.core.Handle;
  */
 final class Outbox implements NotificationListener {
     private static final Runnable NOTHING = () -> { };
-    // ORDER BY id: the devices are locked (LOCK_TARGETS) in id order — the order
-    // DeliveryRepository.record locks them in. Two transactions taking devices in different
-    // orders deadlock on PostgreSQL (seen with concurrent creates and outcomes).
     private static final String SELECT_TARGETS = "SELECT " + SubscriptionRepository.COLUMNS
-            + ", burst_window_start, burst_count FROM push_subscriptions WHERE user_id IN (<userIds>) ORDER BY id";
+            + ", window_start, pushes FROM push_subscriptions LEFT JOIN push_bursts ON subscription_id = id"
+            + " WHERE user_id IN (<userIds>) ORDER BY id";
     /**
-     * On PostgreSQL the devices are locked as they are read, in id order: the burst counters are
-     * then written a set of devices per statement, in whatever order each statement takes them.
+     * Written in device id order, one batch: two transactions counting the same devices (two
+     * notifications for one user) take their rows in the same order, so they queue rather than
+     * deadlock. Nothing else writes these rows (the recorder writes the devices' health).
      */
-    private static final String LOCK_TARGETS = " FOR NO KEY UPDATE";
-    /** Devices whose counters end up alike (all of a fresh notification's, usually) in one statement. */
-    private static final String UPDATE_BURSTS = "UPDATE push_subscriptions SET burst_window_start = ?, burst_count = ? WHERE id IN (%s)";
+    private static final String UPSERT_BURST = """
+            INSERT INTO push_bursts (subscription_id, window_start, pushes) VALUES (?, ?, ?)
+            ON CONFLICT (subscription_id) DO UPDATE SET window_start = excluded.window_start, pushes = excluded.pushes""";
     private static final String INSERT_DELIVERY = """
             INSERT INTO deliveries (id, kind, notification_id, subscription_id, user_id, origin, state, next_attempt_at,
                                     window_start, created_at, finished_at, lease_until)
@@ -91,7 +89,7 @@ final class Outbox implements NotificationListener {
         }
     }
 
-    private record Burst(Instant windowStart, int count) {}
+    private record Burst(UUID subscriptionId, Instant windowStart, int count) {}
 
     /** One row of {@code deliveries} as inserted; {@code notificationId} is null for a summary. */
     private record Row(UUID id, Delivery.Kind kind, UUID notificationId, UUID subscriptionId, UUID userId, String origin,
@@ -111,16 +109,15 @@ final class Outbox implements NotificationListener {
     public Runnable recordCreated(Handle h, List<Notification> created) {
         // One notification per user (the listener contract); toMap refuses a second.
         Map<UUID, Notification> byUser = created.stream().collect(Collectors.toMap(Notification::userId, Function.identity()));
-        String select = dialect == Dialect.POSTGRESQL ? SELECT_TARGETS + LOCK_TARGETS : SELECT_TARGETS;
-        List<Target> targets = h.createQuery(select).bindList("userIds", List.copyOf(byUser.keySet()))
-                .map((rs, ctx) -> new Target(SubscriptionRepository.read(rs, dialect), dialect.instant(rs, "burst_window_start"),
-                        rs.getInt("burst_count")))
+        List<Target> targets = h.createQuery(SELECT_TARGETS).bindList("userIds", List.copyOf(byUser.keySet()))
+                .map((rs, ctx) -> new Target(SubscriptionRepository.read(rs, dialect), dialect.instant(rs, "window_start"),
+                        rs.getInt("pushes")))
                 .list();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Instant leaseUntil = now.plus(workers.lease());
         int room = workers.handOffRoom();
         Duration window = config.burstWindow();
-        Map<Burst, List<UUID>> bursts = new HashMap<>();
+        List<Burst> bursts = new ArrayList<>(targets.size());
         List<Row> deliveries = new ArrayList<>(targets.size());
         List<Row> summaries = new ArrayList<>();
         List<DeliveryWorkers.HandOff> handOffs = new ArrayList<>(Math.min(room, targets.size()));
@@ -132,7 +129,7 @@ final class Outbox implements NotificationListener {
             boolean sameWindow = t.burstWindowStart() != null && now.isBefore(t.burstWindowStart().plus(window));
             Instant windowStart = sameWindow ? t.burstWindowStart() : now;
             int count = sameWindow ? t.burstCount() + 1 : 1;
-            bursts.computeIfAbsent(new Burst(windowStart, count), b -> new ArrayList<>()).add(t.id());
+            bursts.add(new Burst(t.id(), windowStart, count));
             String origin = Endpoints.origin(URI.create(t.device().endpoint()));
             boolean fold = count > config.burstLimit() && n.priority() != Priority.CRITICAL;
             if (fold) {
@@ -150,11 +147,11 @@ final class Outbox implements NotificationListener {
                         "pending", now, null, now, null, null));
             }
         }
-        bursts.forEach((burst, devices) -> JdbcBatch.updateWhereIdIn(h, dialect, UPDATE_BURSTS, devices, st -> {
-            dialect.bindInstant(st, 1, burst.windowStart());
-            st.setInt(2, burst.count());
-            return 2;
-        }));
+        JdbcBatch.execute(h, UPSERT_BURST, bursts, (st, b) -> {
+            dialect.bindUuid(st, 1, b.subscriptionId());
+            dialect.bindInstant(st, 2, b.windowStart());
+            st.setInt(3, b.count());
+        });
         JdbcBatch.execute(h, INSERT_DELIVERY, deliveries, this::bindRow);
         JdbcBatch.execute(h, INSERT_SUMMARY, summaries, this::bindRow);
         boolean queued = deliveries.stream().anyMatch(r -> r.state().equals("pending"));

@@ -141,6 +141,7 @@ public final class WebPush implements AutoCloseable {
         Instant now = clock.instant();
         int pruned = deliveries.pruneFinishedBefore(now.minus(config.delivery().retention()));
         int stale = deliveries.deleteStaleSubscriptions(now.minus(config.delivery().staleAfter()));
+        deliveries.deleteOrphanBursts();
         if (pruned > 0 || stale > 0) {
             log.info("push housekeeping: {} finished deliveries pruned, {} stale subscriptions removed", pruned, stale);
         }

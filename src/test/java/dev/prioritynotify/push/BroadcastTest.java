@@ -224,7 +224,7 @@ class BroadcastTest {
                 "first", "coalesced", "second", "pushed", "third", "coalesced"));
         assertThat(deliveryStates(fresh)).isEqualTo(Map.of("first", "pushed", "second", "pushed", "third", "coalesced"));
         assertThat(deliveryStates(bobsPhone)).isEqualTo(Map.of("first", "pushed", "second", "pushed", "third", "coalesced"));
-        assertThat(query("SELECT burst_count FROM push_subscriptions ORDER BY burst_count", (rs, ctx) -> rs.getInt(1)))
+        assertThat(query("SELECT pushes FROM push_bursts ORDER BY pushes", (rs, ctx) -> rs.getInt(1)))
                 .containsExactly(3, 3, 5);
         assertThat(count("SELECT COUNT(*) FROM deliveries WHERE kind = 'summary'")).as("one summary per device").isEqualTo(3);
         assertThat(pushService.await(7, WAIT)).as("the pushes within the limit").hasSize(7);

@@ -436,5 +436,8 @@ class DeliveryTest {
         server.app().push().housekeeping();
         assertThat(server.get("/api/push/subscriptions", token).json().get("total").asInt()).isEqualTo(1);
         assertThat(deliveries(id)).as("finished deliveries older than the retention are pruned").isEmpty();
+        long bursts = server.app().services().db().jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM push_bursts")
+                .mapTo(Long.class).one());
+        assertThat(bursts).as("the removed device's burst counter goes with it").isEqualTo(1);
     }
 }
