@@ -17,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,13 +32,12 @@ import org.slf4j.LoggerFactory;
  * global limit allows, leaving out push services that already have a backlog queued — and queues each
  * on its push service's {@link OriginQueue}. What may start is encrypted and sent from virtual
  * threads, a few pushes each; the answers arrive asynchronously, and each one starts the next
- * push of its service. Outcomes are written back in batches by one recorder thread. A slow or
+ * push of its service. Outcomes are written back in batches by the {@link OutcomeRecorder}. A slow or
  * hanging push service only ever fills its own queue, so other services' pushes flow. Woken at
  * once by new notifications, and polling for retries that fall due.
  */
 final class DeliveryWorkers implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeliveryWorkers.class);
-    private static final int RECORD_BATCH = 512;
     /** Pushes encrypted and sent one after another by one virtual thread. */
     private static final int SEND_CHUNK = 16;
 
@@ -64,13 +62,10 @@ final class DeliveryWorkers implements AutoCloseable {
     private final long maxWaitNanos;
     private final Set<String> rejectionsLogged = ConcurrentHashMap.newKeySet();
     private final Semaphore wakeUp = new Semaphore(0);
-    private final LinkedBlockingQueue<DeliveryRepository.Outcome> outcomes = new LinkedBlockingQueue<>();
     private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
     private final Thread dispatcher;
-    private final Thread recorder;
+    private final OutcomeRecorder recorder;
     private volatile boolean running = true;
-    /** Set once no sender can report any more: only then may the recorder stop. */
-    private volatile boolean sendersDone;
 
     DeliveryWorkers(DeliveryRepository deliveries, SubscriptionRepository subscriptions,
                     Function<Collection<UUID>, List<Notification>> notifications, PushSender sender, PushPayload payloads,
@@ -92,7 +87,7 @@ final class DeliveryWorkers implements AutoCloseable {
         this.refillAt = Math.max(1, Math.min(config.claimBatch(), config.concurrency()) / 4);
         this.maxWaitNanos = lease.toNanos() / 4;
         this.dispatcher = Thread.ofPlatform().name("push-dispatcher").daemon(true).unstarted(this::dispatch);
-        this.recorder = Thread.ofPlatform().name("push-recorder").daemon(true).unstarted(this::recordOutcomes);
+        this.recorder = new OutcomeRecorder(deliveries, clock);
     }
 
     void start() {
@@ -341,55 +336,16 @@ final class DeliveryWorkers implements AutoCloseable {
 
     /** A claimed push is done with (sent, or never to be sent by this claim): its outcome is recorded and its slot freed. */
     private void complete(DeliveryRepository.Outcome outcome) {
-        outcomes.add(outcome);
+        recorder.add(outcome);
         global.release();
     }
 
     private void finish(Push p, DeliveryRepository.Outcome outcome) {
         if (p.handedOff()) {
-            outcomes.add(outcome);
+            recorder.add(outcome);
             handedOff.decrementAndGet();
         } else {
             complete(outcome);
-        }
-    }
-
-    private void recordOutcomes() {
-        List<DeliveryRepository.Outcome> batch = new ArrayList<>(RECORD_BATCH);
-        while (!sendersDone || !outcomes.isEmpty()) {
-            try {
-                DeliveryRepository.Outcome first = outcomes.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                outcomes.drainTo(batch, RECORD_BATCH - 1);
-                write(batch);
-                batch.clear();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        outcomes.drainTo(batch);
-        if (!batch.isEmpty()) {
-            write(batch);
-        }
-    }
-
-    private void write(List<DeliveryRepository.Outcome> batch) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                deliveries.record(batch, clock.instant());
-                return;
-            } catch (RuntimeException e) {
-                // Unwritten outcomes are not lost: the leases expire and the pushes are sent again.
-                if (attempt == 3 || !running) {
-                    log.warn("could not record {} push outcomes ({}); they will be retried when their lease expires", batch.size(), e.toString());
-                    return;
-                }
-                sleepQuietly(Duration.ofMillis(200L * attempt));
-            }
         }
     }
 
@@ -429,12 +385,7 @@ final class DeliveryWorkers implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            sendersDone = true;
-        }
-        try {
-            recorder.join(config.shutdownGrace().toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            recorder.finish(config.shutdownGrace());
         }
     }
 

@@ -174,8 +174,8 @@ class DeliveryTest {
         assertThat(device.received().get(1).plaintext()).contains("\"for bob\"");
         JsonNode subscription = server.get("/api/push/subscriptions", bob).json().get("items").get(0);
         assertThat(subscription.get("failure_count").asInt()).as("a dropped push says nothing about the device").isZero();
-        assertThat(server.get("/api/notifications/" + bobs + "/deliveries", bob).json().get("items").get(0).get("state").asText())
-                .isEqualTo("delivered");
+        await("bob's push is recorded as delivered", () -> server.get("/api/notifications/" + bobs + "/deliveries", bob).json()
+                .get("items").get(0).get("state").asText().equals("delivered"));
     }
 
     @Test
