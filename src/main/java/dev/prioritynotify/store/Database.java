@@ -29,9 +29,16 @@ public final class Database implements AutoCloseable {
      */
     private final ReentrantLock sqliteWriteLock = new ReentrantLock();
 
+    /** SQLite only: checkpoints the write-ahead log off the writers' path. */
+    private final SqliteCheckpointer checkpointer;
+
     private Database(HikariDataSource dataSource, Dialect dialect) {
         this.dataSource = dataSource;
         this.dialect = dialect;
+        this.checkpointer = dialect == Dialect.SQLITE ? new SqliteCheckpointer(dataSource) : null;
+        if (checkpointer != null) {
+            checkpointer.start();
+        }
         this.jdbi = Jdbi.create(dataSource);
         jdbi.registerArgument(new InstantArgumentFactory(dialect));
         jdbi.registerArgument(new UuidArgumentFactory(dialect));
@@ -59,7 +66,15 @@ public final class Database implements AutoCloseable {
             // claims and updates touch thousands of pages a second. The map is shared by all
             // connections (the OS page cache), unlike SQLite's own per-connection page cache.
             hikari.addDataSourceProperty("mmap_size", Long.toString(256L * 1024 * 1024));
-            hikari.addDataSourceProperty("wal_autocheckpoint", "10000");
+            // Checkpoints run beside the writers (SqliteCheckpointer); a commit does one itself only
+            // if the log grows past 20,000 pages (80 MiB) all the same. Once checkpointed, the log
+            // file is cut back to 64 MiB.
+            hikari.addDataSourceProperty("wal_autocheckpoint", "20000");
+            hikari.addDataSourceProperty("journal_size_limit", Long.toString(64L * 1024 * 1024));
+            // A broadcast's transaction touches thousands of pages: with SQLite's default 2 MiB
+            // page cache they spilled into the log mid-transaction and were read back and written
+            // again. Allocated only as used, per connection.
+            hikari.addDataSourceProperty("cache_size", "-65536");
         } else {
             hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
         }
@@ -122,6 +137,9 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (checkpointer != null) {
+            checkpointer.close();
+        }
         dataSource.close();
     }
 

@@ -1,0 +1,34 @@
+package dev.prioritynotify.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.prioritynotify.config.DatabaseConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteCheckpointerTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void committedPagesReachTheDatabaseFileWithoutAnyWriterCheckpointing() throws Exception {
+        Path file = dir.resolve("hub.db");
+        try (Database db = Database.open(new DatabaseConfig("jdbc:sqlite:" + file, Optional.empty(), Optional.empty(), 4))) {
+            db.inTransaction(h -> h.execute("CREATE TABLE blobs (id INTEGER PRIMARY KEY, body BLOB)"));
+            long before = Files.size(file);
+            // About 4 MiB: far below the 80 MiB at which a commit would checkpoint by itself.
+            db.inTransaction(h -> h.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) "
+                    + "INSERT INTO blobs (body) SELECT randomblob(4000) FROM n"));
+            assertThat(Files.size(dir.resolve("hub.db-wal"))).as("the commit went to the log").isGreaterThan(4_000_000);
+
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (Files.size(file) < before + 4_000_000 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(Files.size(file)).as("the database file, after the background checkpoint").isGreaterThan(before + 4_000_000);
+        }
+    }
+}
