@@ -153,9 +153,10 @@ public final class Fanout {
                 boolean measuring = round > rounds - measured;
                 String label = measuring ? "measured" : "warm-up";
                 if (round == rounds - measured + 1 && profiler != null) {
-                    profiler(server.pid(), profiler, "start,event=cpu,interval=1ms");
+                    profiler(server.pid(), profiler, "start,event=" + opt.getOrDefault("profile-event", "cpu") + ",interval=1ms");
                 }
                 long cpuBefore = cpuTicks(server.pid());
+                long writtenBefore = ioCounter(server.pid(), "wchar");
                 acked.set(0);
                 h2.set(0);
                 long start = System.nanoTime();
@@ -176,9 +177,10 @@ public final class Fanout {
                 long got = acked.get();
                 double total = (lastAckNanos - start) / 1e9;
                 double cpu = (cpuTicks(server.pid()) - cpuBefore) / 100.0;
+                double writtenMb = (ioCounter(server.pid(), "wchar") - writtenBefore) / 1e6;
                 System.out.printf("hub %s %s (%s): %,d pushes acknowledged of %,d in %.2f s = %,.0f pushes/s end to end "
-                                + "(creating took %.2f s); %,d over HTTP/2; server CPU %.1f s = %.2f cores, %.0f µs per push%n",
-                        scenario, dbKind, label, got, n, total, got / total, created, h2.get(), cpu, cpu / total, cpu * 1e6 / got);
+                                + "(creating took %.2f s); %,d over HTTP/2; server CPU %.1f s = %.2f cores, %.0f µs per push; server wrote %.0f MB%n",
+                        scenario, dbKind, label, got, n, total, got / total, created, h2.get(), cpu, cpu / total, cpu * 1e6 / got, writtenMb);
                 if (got < n) {
                     System.out.println("# WARNING: not all pushes arrived within " + maxSeconds + " s");
                     status = 1;
@@ -212,6 +214,10 @@ public final class Fanout {
             }
         }
 
+        if (opt.getOrDefault("webpush", "1").equals("0")) {
+            sink.stop();
+            System.exit(status);
+        }
         // The same load through the npm web-push library, to the same sink.
         Path keysFile = work.resolve("keys.json");
         StringBuilder json = new StringBuilder("[");
@@ -462,6 +468,20 @@ public final class Fanout {
         if (p.waitFor() != 0 || out.contains("rror")) {
             System.out.println("# profiler " + command + ": " + out.strip());
         }
+    }
+
+    /** A counter of /proc/<pid>/io: bytes the server wrote through system calls (files and sockets alike). */
+    static long ioCounter(long pid, String name) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/io"))) {
+                if (line.startsWith(name + ":")) {
+                    return Long.parseLong(line.substring(name.length() + 1).trim());
+                }
+            }
+        } catch (Exception e) {
+            // not on Linux, or the process is gone
+        }
+        return 0;
     }
 
     static int freePort() throws IOException {

@@ -14,9 +14,9 @@
 #     server JVM trusts), so the hub pushes over HTTP/2 as to real push services, and web-push
 #     uses its own sendNotification over https. TLS=0: plain http, HTTP/1.1 on both sides.
 #   PROFILE=1: async-profiler CPU samples of the server's measured rounds, summarised by
-#     bench/Collapsed.java; JFR=1: a JFR recording of the whole run (bench/JfrSummary.java).
+#     bench/Collapsed.java (PROFILE_EVENT=wall: wall-clock samples of every thread instead); JFR=1: a JFR recording of the whole run (bench/JfrSummary.java).
 #   SKIP_BUILD=1, SERVER_ENV (extra server settings, K=V,K=V), SERVER_OPTS (JVM options),
-#   NODE_CONCURRENCY (50), PG_DB (bench_fanout), MAX_SECONDS (120 per round).
+#   WEBPUSH=0: the hub only (for quick comparisons; no ratio). NODE_CONCURRENCY (50), PG_DB (bench_fanout), MAX_SECONDS (120 per round).
 # Results also in target/bench/fanout-<scenario>-<db>[-tls].txt.
 set -euo pipefail
 
@@ -69,7 +69,7 @@ if [[ "${PROFILE:-0}" == 1 ]]; then
   unzip -o -q "$HOME/.m2/repository/tools/profiler/async-profiler/4.1/async-profiler-4.1.jar" 'linux-x64/*' -d "$OUT/async-profiler"
   PROFILE_FILE="$OUT/fanout-$scenario-$db$(if [[ "$TLS" == 1 ]]; then echo -tls; fi).collapsed"
   profiler_lib="$PWD/$OUT/async-profiler/linux-x64/libasyncProfiler.so"
-  profile_args=(--profiler "$profiler_lib" --profile-out "$PROFILE_FILE")
+  profile_args=(--profiler "$profiler_lib" --profile-out "$PROFILE_FILE" --profile-event "${PROFILE_EVENT:-cpu}")
   # Loaded (idle) from the start: attaching it only later made the JVM throw away and recompile
   # its compiled code, and the profile showed mostly that.
   server_opts="$server_opts -agentpath:$profiler_lib -XX:+EnableDynamicAgentLoading"
@@ -87,7 +87,7 @@ fi
 status=0
 "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CP" bench/Fanout.java "$scenario" "$db" --n "${N:-10000}" --work "$WORK" --database-url "$URL" \
   --server-cp "$CP" --server-opts "$server_opts" --server-env "${SERVER_ENV:-}" \
-  --node-concurrency "${NODE_CONCURRENCY:-50}" --rounds "${ROUNDS:-20}" --measured "${MEASURED:-3}" --max-seconds "${MAX_SECONDS:-120}" "${tls_args[@]}" "${profile_args[@]}" | tee -a "$RESULT" || status=$?
+  --node-concurrency "${NODE_CONCURRENCY:-50}" --webpush "${WEBPUSH:-1}" --rounds "${ROUNDS:-20}" --measured "${MEASURED:-3}" --max-seconds "${MAX_SECONDS:-120}" "${tls_args[@]}" "${profile_args[@]}" | tee -a "$RESULT" || status=$?
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$RESULT"
 if [[ -s "$WORK/server.log" ]]; then
   echo "# server log (WARN and above), first 20 lines:" | tee -a "$RESULT"
