@@ -123,6 +123,7 @@ public final class Database implements AutoCloseable {
             return jdbi.inTransaction(work);
         } finally {
             sqliteWriteLock.unlock();
+            checkpointer.written();
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.prioritynotify.store;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -17,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * holds the write lock and the caller waits. A passive checkpoint needs no write lock, so run here,
  * beside the writers, it takes that work out of their path: a broadcast to 10,000 users created
  * about 15 % faster with it (docs/benchmarks.md). The log limit set on the connections stays as a
- * backstop, should this thread fall behind.
+ * backstop, should this thread fall behind. An idle database is left alone: the thread checkpoints
+ * only after a write transaction ({@link Database#inTransaction}) has committed.
  */
 final class SqliteCheckpointer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SqliteCheckpointer.class);
@@ -26,6 +26,8 @@ final class SqliteCheckpointer implements AutoCloseable {
     private final DataSource dataSource;
     private final Thread thread;
     private volatile boolean running = true;
+    /** A write transaction has ended since the last checkpoint. */
+    private volatile boolean written;
     private boolean failureLogged;
 
     SqliteCheckpointer(DataSource dataSource) {
@@ -37,6 +39,11 @@ final class SqliteCheckpointer implements AutoCloseable {
         thread.start();
     }
 
+    /** Called after each write transaction: there may be something to checkpoint. */
+    void written() {
+        written = true;
+    }
+
     private void run() {
         while (running) {
             try {
@@ -44,15 +51,17 @@ final class SqliteCheckpointer implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            checkpoint();
+            if (written) {
+                written = false; // before the checkpoint: a write during it is caught next time
+                checkpoint();
+            }
         }
     }
 
     /** One passive checkpoint: copies what no reader still needs, never waits for anyone. */
-    void checkpoint() {
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
-            rs.next();
+    private void checkpoint() {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            st.execute("PRAGMA wal_checkpoint(PASSIVE)");
             failureLogged = false;
         } catch (SQLException | RuntimeException e) {
             if (running && !failureLogged) {
