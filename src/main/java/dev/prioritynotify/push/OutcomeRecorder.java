@@ -28,9 +28,8 @@ final class OutcomeRecorder {
     private final InstantSource clock;
     private final LinkedBlockingQueue<DeliveryRepository.Outcome> outcomes = new LinkedBlockingQueue<>();
     private final Thread thread;
-    /** Set once nothing can report any more: only then may the recorder stop. */
-    private volatile boolean noMoreOutcomes;
-    private volatile boolean stopping;
+    /** Set once nothing can report any more: the recorder writes what is left, without retrying, and stops. */
+    private volatile boolean finishing;
 
     OutcomeRecorder(DeliveryRepository deliveries, InstantSource clock) {
         this.deliveries = deliveries;
@@ -48,14 +47,14 @@ final class OutcomeRecorder {
 
     private void run() {
         List<DeliveryRepository.Outcome> batch = new ArrayList<>();
-        while (!noMoreOutcomes || !outcomes.isEmpty()) {
+        while (!finishing || !outcomes.isEmpty()) {
             try {
                 DeliveryRepository.Outcome first = outcomes.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
                 // Sleeping rather than polling: a poll is woken by every outcome that arrives.
-                if (outcomes.size() < MAX_BATCH - 1 && !noMoreOutcomes) {
+                if (outcomes.size() < MAX_BATCH - 1 && !finishing) {
                     Thread.sleep(LINGER_MILLIS);
                 }
                 batch.add(first);
@@ -80,24 +79,23 @@ final class OutcomeRecorder {
                 return;
             } catch (RuntimeException e) {
                 // Unwritten outcomes are not lost: the leases expire and the pushes are sent again.
-                if (attempt == 3 || stopping) {
+                if (attempt == 3 || finishing) {
                     log.warn("could not record {} push outcomes ({}); they will be retried when their lease expires", batch.size(), e.toString());
                     return;
                 }
-                try {
-                    Thread.sleep(200L * attempt);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+            }
+            try {
+                Thread.sleep(200L * attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }
 
     /** No more outcomes will come: writes what is left (within {@code grace}) and stops. */
     void finish(Duration grace) {
-        stopping = true;
-        noMoreOutcomes = true;
+        finishing = true;
         try {
             thread.join(grace.toMillis());
         } catch (InterruptedException e) {
