@@ -14,9 +14,11 @@
 #     server JVM trusts), so the hub pushes over HTTP/2 as to real push services, and web-push
 #     uses its own sendNotification over https. TLS=0: plain http, HTTP/1.1 on both sides.
 #   PROFILE=1: async-profiler CPU samples of the server's measured rounds, summarised by
-#     bench/Collapsed.java (PROFILE_EVENT=wall: wall-clock samples of every thread instead); JFR=1: a JFR recording of the whole run (bench/JfrSummary.java).
+#     bench/Collapsed.java (PROFILE_EVENT=wall: wall-clock samples of every thread instead);
+#     JFR=1: a JFR recording of the whole run (bench/JfrSummary.java).
+#   WEBPUSH=0: the hub only, no web-push rounds and no ratio (for quick comparisons).
 #   SKIP_BUILD=1, SERVER_ENV (extra server settings, K=V,K=V), SERVER_OPTS (JVM options),
-#   WEBPUSH=0: the hub only (for quick comparisons; no ratio). NODE_CONCURRENCY (50), PG_DB (bench_fanout), MAX_SECONDS (120 per round).
+#   NODE_CONCURRENCY (50), PG_DB (bench_fanout), MAX_SECONDS (120 per round).
 # Results also in target/bench/fanout-<scenario>-<db>[-tls].txt.
 set -euo pipefail
 
