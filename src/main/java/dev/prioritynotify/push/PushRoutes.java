@@ -72,7 +72,7 @@ public final class PushRoutes {
     }
 
     private void vapidKey(Context ctx) {
-        String key = push.publicKey().orElseThrow(() -> ApiError.unavailable("push: disabled on this server (no usable VAPID key; see the server log)"));
+        String key = push.publicKey().orElseThrow(this::disabled);
         ctx.json(Map.of("publicKey", key));
     }
 
@@ -159,11 +159,15 @@ public final class PushRoutes {
     private void test(Context ctx) {
         Caller caller = auth.require(ctx, Scope.READ);
         if (!push.enabled()) {
-            throw ApiError.unavailable("push: disabled on this server (no usable VAPID key; see the server log)");
+            throw disabled();
         }
         Notification probe = new Notification(ids.next(), caller.userId(), "Test notification",
                 "Push notifications work on this device.", Priority.HIGH, Status.UNREAD, "priority-notify", "/", null, null,
                 clock.instant(), null);
         ctx.json(Map.of("results", push.sendTest(probe)));
+    }
+
+    private ApiError disabled() {
+        return ApiError.unavailable("push: disabled on this server: " + push.unavailableReason().orElse("see the server log"));
     }
 }

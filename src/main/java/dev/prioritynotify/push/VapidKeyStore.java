@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * Finds the VAPID key pair: {@code VAPID_PUBLIC_KEY} + {@code VAPID_PRIVATE_KEY} (or
  * {@code VAPID_PRIVATE_KEY_FILE}); else the pair generated on an earlier start and kept in the
  * {@code settings} table, its private key sealed with AES-GCM under a key derived from
- * {@code SECRET_KEY}; else a new pair, generated and stored now. Any problem disables push with
- * one line naming the variable; the server itself keeps running.
+ * {@code SECRET_KEY}; else a new pair, generated and stored now. Any problem is a
+ * {@link PushUnavailable} naming the setting that fixes it: push is disabled, the server itself
+ * keeps running.
  */
 final class VapidKeyStore {
     private static final Logger log = LoggerFactory.getLogger(VapidKeyStore.class);
@@ -40,26 +41,23 @@ final class VapidKeyStore {
         this.clock = clock;
     }
 
-    Optional<VapidKeys> load(Config.Push push, Secret secretKey) {
+    VapidKeys load(Config.Push push, Secret secretKey) throws PushUnavailable {
         if (push.vapidPrivateKey().isPresent()) {
             try {
-                return Optional.of(VapidKeys.parse(push.vapidPublicKey().orElse(null), push.vapidPrivateKey().get().value()));
+                return VapidKeys.parse(push.vapidPublicKey().orElse(null), push.vapidPrivateKey().get().value());
             } catch (IllegalArgumentException e) {
-                log.warn("{}; Web Push is disabled", e.getMessage());
-                return Optional.empty();
+                throw new PushUnavailable(e.getMessage());
             }
         }
         if (push.vapidPublicKey().isPresent()) {
-            log.warn("VAPID_PRIVATE_KEY: missing while VAPID_PUBLIC_KEY is set (or use VAPID_PRIVATE_KEY_FILE); Web Push is disabled");
-            return Optional.empty();
+            throw new PushUnavailable("VAPID_PRIVATE_KEY: missing while VAPID_PUBLIC_KEY is set (or use VAPID_PRIVATE_KEY_FILE)");
         }
         Optional<String> stored = settings.get(SETTING);
         if (stored.isPresent()) {
             return open(stored.get(), secretKey);
         }
         if (!push.vapidAutogenerate()) {
-            log.warn("VAPID_PRIVATE_KEY: not set and VAPID_AUTOGENERATE=false; Web Push is disabled");
-            return Optional.empty();
+            throw new PushUnavailable("VAPID_PRIVATE_KEY: not set and VAPID_AUTOGENERATE=false (set VAPID_PRIVATE_KEY or VAPID_PRIVATE_KEY_FILE, or allow autogeneration)");
         }
         VapidKeys generated = VapidKeys.generate();
         // Another instance may have generated a pair at the same moment: whichever was stored first wins.
@@ -68,21 +66,19 @@ final class VapidKeyStore {
         return open(winner, secretKey);
     }
 
-    private Optional<VapidKeys> open(String stored, Secret secretKey) {
+    private VapidKeys open(String stored, Secret secretKey) throws PushUnavailable {
         try {
             JsonNode json = mapper.readTree(stored);
             byte[] sealed = Base64.getUrlDecoder().decode(json.get("private_key_sealed").asText());
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(derive(secretKey), "AES"), new GCMParameterSpec(128, sealed, 0, 12));
             byte[] privateKey = cipher.doFinal(sealed, 12, sealed.length - 12);
-            return Optional.of(VapidKeys.parse(json.get("public_key").asText(),
-                    Base64.getUrlEncoder().withoutPadding().encodeToString(privateKey)));
+            return VapidKeys.parse(json.get("public_key").asText(),
+                    Base64.getUrlEncoder().withoutPadding().encodeToString(privateKey));
         } catch (GeneralSecurityException e) {
-            log.warn("SECRET_KEY: cannot open the stored VAPID key (was SECRET_KEY changed?); Web Push is disabled");
-            return Optional.empty();
+            throw new PushUnavailable("SECRET_KEY: cannot open the stored VAPID key (was SECRET_KEY changed? restore it, or set VAPID_PRIVATE_KEY)");
         } catch (Exception e) {
-            log.warn("settings: the stored VAPID key is unreadable ({}); Web Push is disabled", e.getClass().getSimpleName());
-            return Optional.empty();
+            throw new PushUnavailable("settings: the stored VAPID key is unreadable (" + e.getClass().getSimpleName() + "; set VAPID_PRIVATE_KEY)");
         }
     }
 

@@ -51,10 +51,11 @@ public final class WebPush implements AutoCloseable {
     private final InstantSource clock;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Semaphore inFlight = new Semaphore(MAX_CONCURRENT_SENDS);
+    private final Optional<String> unavailable;
 
     private WebPush(SubscriptionRepository subscriptions, DeliveryRepository deliveries, Optional<VapidKeys> keys,
                     Optional<PushSender> sender, Optional<DeliveryWorkers> workers, PushPayload payloads, Config.Push config,
-                    Database db, Ids ids, InstantSource clock) {
+                    Database db, Ids ids, InstantSource clock, Optional<String> unavailable) {
         this.subscriptions = subscriptions;
         this.deliveries = deliveries;
         this.keys = keys;
@@ -65,6 +66,7 @@ public final class WebPush implements AutoCloseable {
         this.db = db;
         this.ids = ids;
         this.clock = clock;
+        this.unavailable = unavailable;
     }
 
     /**
@@ -79,22 +81,25 @@ public final class WebPush implements AutoCloseable {
         CryptoProviders.accpUnavailableReason().ifPresent(reason -> log.info("ACCP not in use: {}", reason));
         SubscriptionRepository subscriptions = new SubscriptionRepository(db, ids);
         PushPayload payloads = new PushPayload(mapper, config);
-        Optional<VapidKeys> keys = new VapidKeyStore(new SettingsRepository(db), mapper, clock).load(config, secretKey);
+        Optional<VapidKeys> keys = Optional.empty();
         Optional<PushSender> sender = Optional.empty();
-        if (keys.isPresent()) {
-            if (config.vapidSubject().isEmpty()) {
-                log.warn("VAPID_SUBJECT: not set (a mailto: or https: contact for push services; an https BASE_URL also serves); Web Push is disabled");
-                keys = Optional.empty();
-            } else {
-                try {
-                    VapidSigner signer = new VapidSigner(keys.get(), config.vapidSubject().get(), config.vapidTokenValidity(), providers, clock);
-                    sender = Optional.of(new PushSender(new WebPushEncryption(providers), signer, policy, config, clock));
-                    log.info("Web Push enabled; VAPID public key {}", keys.get().publicKeyBase64Url());
-                } catch (IllegalArgumentException e) {
-                    log.warn("{}; Web Push is disabled", e.getMessage());
-                    keys = Optional.empty();
-                }
+        String unavailable = null;
+        try {
+            VapidKeys loaded = new VapidKeyStore(new SettingsRepository(db), mapper, clock).load(config, secretKey);
+            String subject = config.vapidSubject().orElseThrow(() -> new PushUnavailable(
+                    "VAPID_SUBJECT: not set (set it to a mailto: or https: contact for push services; an https BASE_URL also serves)"));
+            VapidSigner signer;
+            try {
+                signer = new VapidSigner(loaded, subject, config.vapidTokenValidity(), providers, clock);
+            } catch (IllegalArgumentException e) {
+                throw new PushUnavailable(e.getMessage());
             }
+            keys = Optional.of(loaded);
+            sender = Optional.of(new PushSender(new WebPushEncryption(providers), signer, policy, config, clock));
+            log.info("Web Push enabled; VAPID public key {}", loaded.publicKeyBase64Url());
+        } catch (PushUnavailable e) {
+            unavailable = e.getMessage();
+            log.warn("{}; Web Push is disabled", unavailable);
         }
         DeliveryRepository deliveries = new DeliveryRepository(db, subscriptions);
         Optional<DeliveryWorkers> workers = sender.map(s -> new DeliveryWorkers(deliveries, subscriptions, notifications, s,
@@ -106,11 +111,17 @@ public final class WebPush implements AutoCloseable {
         Gauge.builder("push_deliveries_pending", deliveries, DeliveryRepository::countPending)
                 .description("pushes waiting to be sent or being sent").register(metrics);
         workers.ifPresent(DeliveryWorkers::start);
-        return new WebPush(subscriptions, deliveries, keys, sender, workers, payloads, config, db, ids, clock);
+        return new WebPush(subscriptions, deliveries, keys, sender, workers, payloads, config, db, ids, clock,
+                Optional.ofNullable(unavailable));
     }
 
     public boolean enabled() {
         return sender.isPresent();
+    }
+
+    /** When push is disabled: what is missing and which setting fixes it (the line logged at start-up). */
+    public Optional<String> unavailableReason() {
+        return unavailable;
     }
 
     /** The application server key browsers subscribe with (base64url, uncompressed point). */

@@ -22,6 +22,9 @@ class PushDisabledTest {
     @TempDir
     Path tmp;
 
+    /** The 503 detail of /api/push/vapid-key, or null when push is enabled. */
+    private String vapidKeyDetail;
+
     private List<String> startAndCollectWarnings(Map<String, String> settings, int expectedVapidKeyStatus) {
         Logger root = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         ListAppender<ILoggingEvent> captured = new ListAppender<>();
@@ -32,6 +35,8 @@ class PushDisabledTest {
             assertThat(r.status()).isEqualTo(expectedVapidKeyStatus);
             if (expectedVapidKeyStatus == 503) {
                 assertThat(r.detail()).startsWith("push: disabled");
+                vapidKeyDetail = r.detail();
+                assertThat(server.post("/api/push/test", server.newUserToken("bob"), "{}").detail()).isEqualTo(vapidKeyDetail);
             }
             assertThat(server.get("/healthz", null).status()).isEqualTo(200);
             String token = server.newUserToken("alice");
@@ -73,6 +78,19 @@ class PushDisabledTest {
     void noSubjectDisablesPush() {
         List<String> warnings = startAndCollectWarnings(Map.of(), 503);
         assertThat(warnings).singleElement().satisfies(w -> assertThat(w).startsWith("VAPID_SUBJECT: not set"));
+    }
+
+    @Test
+    void theAnswerSaysWhatIsMissingAndWhichSettingFixesIt() {
+        startAndCollectWarnings(Map.of(), 503);
+        assertThat(vapidKeyDetail).isEqualTo("push: disabled on this server: VAPID_SUBJECT: not set "
+                + "(set it to a mailto: or https: contact for push services; an https BASE_URL also serves)");
+    }
+
+    @Test
+    void withoutKeysTheAnswerNamesTheKeySettings() {
+        startAndCollectWarnings(Map.of("VAPID_SUBJECT", "mailto:ops@example.com", "VAPID_AUTOGENERATE", "false"), 503);
+        assertThat(vapidKeyDetail).startsWith("push: disabled on this server: VAPID_PRIVATE_KEY: not set").contains("VAPID_PRIVATE_KEY_FILE");
     }
 
     @Test
