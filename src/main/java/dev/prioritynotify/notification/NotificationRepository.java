@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -90,6 +91,7 @@ final class NotificationRepository {
         f.since().ifPresent(x -> where.append(" AND created_at > :since"));
         f.status().ifPresent(x -> where.append(" AND status = :status"));
         f.priority().ifPresent(x -> where.append(" AND priority = :priority"));
+        f.minPriority().ifPresent(x -> where.append(" AND priority IN (<atLeast>)"));
         f.source().ifPresent(x -> where.append(" AND source = :source"));
         return db.jdbi().withHandle(h -> {
             Query count = bindFilter(h.createQuery("SELECT COUNT(*) FROM notifications" + where), userId, f);
@@ -118,6 +120,7 @@ final class NotificationRepository {
         f.since().ifPresent(v -> q.bind("since", v));
         f.status().ifPresent(v -> q.bind("status", v.wire()));
         f.priority().ifPresent(v -> q.bind("priority", v.wire()));
+        f.minPriority().ifPresent(v -> q.bindList("atLeast", Arrays.stream(Priority.values()).filter(p -> p.atLeast(v)).map(Priority::wire).toList()));
         f.source().ifPresent(v -> q.bind("source", v));
         return q;
     }

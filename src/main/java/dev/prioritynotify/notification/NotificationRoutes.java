@@ -96,6 +96,7 @@ public final class NotificationRoutes {
                 Input.queryInstant(ctx, "since"),
                 Input.queryEnum(ctx, "status", Status::parse, Status.ALLOWED),
                 Input.queryEnum(ctx, "priority", Priority::parse, Priority.ALLOWED),
+                Input.queryEnum(ctx, "min_priority", Priority::parse, Priority.ALLOWED),
                 Input.queryString(ctx, "source", MAX_SOURCE),
                 Input.queryInt(ctx, "limit", NotificationFilter.DEFAULT_LIMIT, 1, NotificationFilter.MAX_LIMIT),
                 Input.queryInt(ctx, "offset", 0, 0, Integer.MAX_VALUE));

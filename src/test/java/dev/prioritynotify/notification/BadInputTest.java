@@ -172,6 +172,7 @@ class BadInputTest {
     void unknownStatusOrPriorityFilterIs422() {
         assertRefused(server.get("/api/notifications/?status=new", token), 422, "status: must be one of");
         assertRefused(server.get("/api/notifications/?priority=urgent", token), 422, "priority: must be one of");
+        assertRefused(server.get("/api/notifications/?min_priority=urgent", token), 422, "min_priority: must be one of");
     }
 
     @Test

@@ -97,6 +97,19 @@ class NotificationApiTest {
     }
 
     @Test
+    void minPriorityListsThatPriorityAndEveryMoreUrgentOne() {
+        for (String p : new String[] {"low", "medium", "high", "critical"}) {
+            server.post("/api/notifications/", token, "{\"title\":\"" + p + "\",\"priority\":\"" + p + "\"}");
+        }
+
+        assertThat(titles("/api/notifications/?min_priority=high")).containsExactly("critical", "high");
+        assertThat(titles("/api/notifications/?min_priority=low")).containsExactly("critical", "high", "medium", "low");
+        assertThat(titles("/api/notifications/?min_priority=critical")).containsExactly("critical");
+        assertThat(titles("/api/notifications/?priority=high")).containsExactly("high");
+        assertThat(server.get("/api/notifications/?min_priority=medium", token).json().get("total").asLong()).isEqualTo(3);
+    }
+
+    @Test
     void sinceReturnsOnlyNotificationsCreatedAfterTheTimestamp() throws InterruptedException {
         server.publish(token, "old");
         Thread.sleep(5);
