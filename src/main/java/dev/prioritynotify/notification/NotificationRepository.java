@@ -25,9 +25,10 @@ final class NotificationRepository {
     private static final String SELECT_BY_ID = "SELECT " + COLUMNS + " FROM notifications WHERE id = :id AND user_id = :userId";
     private static final String UPDATE_STATUS = "UPDATE notifications SET status = :status, read_at = :readAt WHERE id = :id AND user_id = :userId";
     private static final String DELETE_NOTIFICATION = "DELETE FROM notifications WHERE id = :id AND user_id = :userId";
-    private static final String DELETE_OLDER_THAN = "DELETE FROM notifications WHERE created_at < :cutoff";
-    private static final String ARCHIVE_OLDER_THAN =
-            "UPDATE notifications SET status = 'archived' WHERE created_at < :cutoff AND status <> 'archived'";
+    private static final String SELECT_EXPIRING =
+            "SELECT " + COLUMNS + " FROM notifications WHERE created_at < :cutoff ORDER BY created_at, id LIMIT :limit";
+    private static final String SELECT_EXPIRING_UNARCHIVED = "SELECT " + COLUMNS
+            + " FROM notifications WHERE created_at < :cutoff AND status <> 'archived' ORDER BY created_at, id LIMIT :limit";
 
     private final Database db;
 
@@ -107,12 +108,10 @@ final class NotificationRepository {
         });
     }
 
-    int deleteOlderThan(Instant cutoff) {
-        return db.inTransaction(h -> h.createUpdate(DELETE_OLDER_THAN).bind("cutoff", cutoff).execute());
-    }
-
-    int archiveOlderThan(Instant cutoff) {
-        return db.inTransaction(h -> h.createUpdate(ARCHIVE_OLDER_THAN).bind("cutoff", cutoff).execute());
+    /** The oldest notifications created before {@code cutoff} (of every user); with {@code unarchivedOnly}, those not archived yet. */
+    List<Notification> expiring(Instant cutoff, boolean unarchivedOnly, int limit) {
+        return db.jdbi().withHandle(h -> h.createQuery(unarchivedOnly ? SELECT_EXPIRING_UNARCHIVED : SELECT_EXPIRING)
+                .bind("cutoff", cutoff).bind("limit", limit).map(this::map).list());
     }
 
     private static Query bindFilter(Query q, UUID userId, NotificationFilter f) {

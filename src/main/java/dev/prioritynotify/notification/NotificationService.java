@@ -7,11 +7,14 @@ import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +46,8 @@ public final class NotificationService {
      * user rows (PostgreSQL), about a tenth of a second.
      */
     private static final int BROADCAST_CHUNK = 1000;
+    /** Expired notifications read per page and changed per transaction of one user. */
+    private static final int RETENTION_BATCH = 500;
 
     public NotificationService(Database db, Ids ids, InstantSource clock) {
         this.db = db;
@@ -62,10 +67,10 @@ public final class NotificationService {
     public Notification create(UUID userId, NewNotification n) {
         // Millisecond precision: both databases keep at least that, so what we answer equals what we store.
         Notification created = newNotification(userId, n, clock.instant().truncatedTo(ChronoUnit.MILLIS));
-        change(userId, h -> {
+        change(userId, List.of(h -> {
             notifications.insert(h, created);
             return new NotificationChange.Created(created);
-        });
+        }));
         return created;
     }
 
@@ -124,40 +129,70 @@ public final class NotificationService {
     public Optional<Notification> updateStatus(UUID userId, UUID id, Status status) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         List<Notification> result = new ArrayList<>(1);
-        change(userId, h -> {
-            Optional<Notification> current = notifications.find(h, userId, id);
-            if (current.isEmpty()) {
-                return null;
-            }
-            Notification before = current.get();
-            Notification after = before.withStatus(status, now);
-            result.add(after);
-            if (after.equals(before)) {
-                return null; // nothing changed: nothing to record or announce
-            }
-            notifications.updateStatus(h, after);
-            return new NotificationChange.StatusChanged(after, before.status());
-        });
+        change(userId, List.of(h -> setStatus(h, userId, id, status, now, result)));
         return result.stream().findFirst();
     }
 
     public boolean delete(UUID userId, UUID id) {
         List<Notification> deleted = new ArrayList<>(1);
-        change(userId, h -> {
-            Optional<Notification> current = notifications.find(h, userId, id);
-            if (current.isEmpty()) {
-                return null;
-            }
-            notifications.delete(h, current.get());
-            deleted.add(current.get());
-            return new NotificationChange.Deleted(current.get());
-        });
+        change(userId, List.of(h -> remove(h, userId, id, deleted)));
         return !deleted.isEmpty();
     }
 
-    /** Retention: the number of notifications deleted (or archived) that were created before {@code cutoff}. */
+    /**
+     * Retention: deletes (or archives) the notifications created before {@code cutoff}. Each one
+     * goes through the same path as a reader's own delete or archive, so it gets its event and
+     * open streams drop or re-mark it; a user's expired notifications are changed
+     * {@link #RETENTION_BATCH} per transaction.
+     *
+     * @return how many were deleted (or archived)
+     */
     public int expireOlderThan(Instant cutoff, boolean archive) {
-        return archive ? notifications.archiveOlderThan(cutoff) : notifications.deleteOlderThan(cutoff);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        int expired = 0;
+        while (true) {
+            List<Notification> due = notifications.expiring(cutoff, archive, RETENTION_BATCH);
+            int before = expired;
+            Map<UUID, List<Notification>> byUser = due.stream()
+                    .collect(Collectors.groupingBy(Notification::userId, LinkedHashMap::new, Collectors.toList()));
+            for (Map.Entry<UUID, List<Notification>> user : byUser.entrySet()) {
+                List<Notification> changed = new ArrayList<>(user.getValue().size());
+                change(user.getKey(), user.getValue().stream().<Change>map(n -> archive
+                        ? h -> setStatus(h, n.userId(), n.id(), Status.ARCHIVED, now, changed)
+                        : h -> remove(h, n.userId(), n.id(), changed)).toList());
+                expired += changed.size();
+            }
+            if (due.size() < RETENTION_BATCH || expired == before) {
+                return expired; // the last page, or nothing left that a change applies to
+            }
+        }
+    }
+
+    /** Adds the notification as it is afterwards to {@code result}; the change, or null when the status was already that. */
+    private NotificationChange setStatus(Handle h, UUID userId, UUID id, Status status, Instant now, List<Notification> result) {
+        Optional<Notification> current = notifications.find(h, userId, id);
+        if (current.isEmpty()) {
+            return null;
+        }
+        Notification before = current.get();
+        Notification after = before.withStatus(status, now);
+        result.add(after);
+        if (after.equals(before)) {
+            return null; // nothing changed: nothing to record or announce
+        }
+        notifications.updateStatus(h, after);
+        return new NotificationChange.StatusChanged(after, before.status());
+    }
+
+    /** Adds the deleted notification to {@code deleted}; the change, or null when there was no such notification. */
+    private NotificationChange remove(Handle h, UUID userId, UUID id, List<Notification> deleted) {
+        Optional<Notification> current = notifications.find(h, userId, id);
+        if (current.isEmpty()) {
+            return null;
+        }
+        notifications.delete(h, current.get());
+        deleted.add(current.get());
+        return new NotificationChange.Deleted(current.get());
     }
 
     private Notification newNotification(UUID userId, NewNotification n, Instant now) {
@@ -195,13 +230,20 @@ public final class NotificationService {
         NotificationChange apply(Handle h);
     }
 
-    private void change(UUID userId, Change work) {
+    /** Applies one user's changes in one transaction, each recorded by the listeners as it is made. */
+    private void change(UUID userId, List<Change> work) {
         ReentrantLock userLock = userLocks[stripeOf(userId)];
         userLock.lock();
         try {
             List<Runnable> afterCommit = db.inTransaction(h -> {
-                NotificationChange change = work.apply(h);
-                return change == null ? List.<Runnable>of() : recordWithListeners(h, change);
+                List<Runnable> actions = new ArrayList<>();
+                for (Change c : work) {
+                    NotificationChange change = c.apply(h);
+                    if (change != null) {
+                        actions.addAll(recordWithListeners(h, change));
+                    }
+                }
+                return actions;
             });
             runAll(afterCommit);
         } finally {

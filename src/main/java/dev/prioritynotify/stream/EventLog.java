@@ -41,6 +41,7 @@ public final class EventLog implements NotificationListener {
      */
     private static final String LOCK_USERS = "SELECT id FROM users WHERE id IN (<userIds>) ORDER BY id FOR NO KEY UPDATE";
     private static final String CURRENT_SEQ = "SELECT event_seq FROM users WHERE id = :userId";
+    private static final String OLDEST_SEQ = "SELECT MIN(seq) FROM events WHERE user_id = :userId";
     private static final String INSERT_EVENT = """
             INSERT INTO events (user_id, seq, type, notification_id, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)""";
     private static final String SELECT_AFTER = """
@@ -143,6 +144,20 @@ public final class EventLog implements NotificationListener {
         return db.jdbi().withHandle(h -> h.createQuery(CURRENT_SEQ).bind("userId", userId).mapTo(Long.class).findOne().orElse(0L));
     }
 
+    /**
+     * Whether the log still holds every event of the user after {@code after}, up to
+     * {@code current}: false once pruning (EVENT_RETENTION) has removed some of them, and for a
+     * position beyond {@code current}, which this log never handed out (the client's history is
+     * from another database, say one restored from a backup).
+     */
+    boolean holdsEverythingAfter(UUID userId, long after, long current) {
+        if (after >= current) {
+            return after == current;
+        }
+        Long oldest = db.jdbi().withHandle(h -> h.createQuery(OLDEST_SEQ).bind("userId", userId).mapTo(Long.class).findOne().orElse(null));
+        return oldest != null && oldest <= after + 1;
+    }
+
     /** Events with {@code after < seq <= upTo}, oldest first, at most {@code limit}. */
     List<Event> read(UUID userId, long after, long upTo, int limit) {
         Dialect d = db.dialect();
@@ -153,7 +168,7 @@ public final class EventLog implements NotificationListener {
                 .list());
     }
 
-    /** Pruning by age keeps the log bounded; a client away for longer than the retention re-lists instead. */
+    /** Pruning by age keeps the log bounded; a client away for longer than the retention gets a {@code reset} and re-lists. */
     public int pruneOlderThan(Instant cutoff) {
         return db.inTransaction(h -> h.createUpdate(DELETE_OLDER_THAN).bind("cutoff", cutoff).execute());
     }

@@ -53,10 +53,14 @@ public final class StreamRoutes {
             // whatever commits once the client is connected is in the replay or in the queue
             // (or both: duplicates are skipped by sequence number).
             long current = log.currentSeq(caller.userId());
-            long last = resumeAfter == null ? current : Math.min(resumeAfter, current);
             OutputStream out = res.getOutputStream();
             out.write(("retry: " + config.retryHint().toMillis() + "\n\n").getBytes(StandardCharsets.UTF_8));
-            last = replay(out, caller.userId(), last, current);
+            long last = current;
+            if (resumeAfter != null && log.holdsEverythingAfter(caller.userId(), resumeAfter, current)) {
+                last = replay(out, caller.userId(), resumeAfter, current);
+            } else if (resumeAfter != null) {
+                out.write(reset(resumeAfter, current));
+            }
             res.flushBuffer();
             forwardLive(res, out, sub, last);
         } catch (IOException e) {
@@ -95,6 +99,18 @@ public final class StreamRoutes {
             } while (next != null);
             res.flushBuffer();
         }
+    }
+
+    /**
+     * The client's position can no longer be replayed: what it missed was pruned, or the position
+     * is not from this log. A partial replay would leave it silently out of date, so it is told to
+     * list again; the frame carries the current id, so the stream (and a later reconnect) goes on
+     * from here.
+     */
+    private static byte[] reset(long requested, long current) {
+        String reason = requested > current ? "unknown" : "expired";
+        return ("id: " + current + "\nevent: reset\ndata: {\"reason\":\"" + reason + "\",\"last_event_id\":" + requested
+                + ",\"current_event_id\":" + current + "}\n\n").getBytes(StandardCharsets.UTF_8);
     }
 
     private long replay(OutputStream out, UUID userId, long after, long upTo) throws IOException {

@@ -18,6 +18,7 @@ import dev.prioritynotify.user.User;
 import dev.prioritynotify.user.UserRepository;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -87,6 +88,42 @@ class HousekeepingTest {
         assertThat(notifications.expireOlderThan(clock.instant().minus(Duration.ofDays(30)), true))
                 .as("already archived ones are left alone").isZero();
         assertThat(Status.ARCHIVED.wire()).isEqualTo("archived");
+    }
+
+    @Test
+    void retentionTellsReadersWhatItDeleted() {
+        create("old");
+        create("older too");
+        clock.advance(Duration.ofDays(31));
+        create("new");
+        assertThat(notifications.expireOlderThan(clock.instant().minus(Duration.ofDays(30)), false)).isEqualTo(2);
+
+        List<Event> events = log.read(alice.id(), 3, 100, 100);
+        assertThat(events).extracting(Event::type).containsExactly("deleted", "deleted");
+        assertThat(events).extracting(Event::seq).containsExactly(4L, 5L);
+    }
+
+    @Test
+    void retentionTellsReadersWhatItArchived() {
+        create("old");
+        clock.advance(Duration.ofDays(31));
+        assertThat(notifications.expireOlderThan(clock.instant().minus(Duration.ofDays(30)), true)).isEqualTo(1);
+
+        assertThat(log.read(alice.id(), 1, 100, 100)).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo("status_change");
+            assertThat(e.payload()).contains("\"status\":\"archived\"", "\"previous_status\":\"unread\"");
+        });
+    }
+
+    @Test
+    void retentionWorksThroughMoreThanOnePage() {
+        for (int i = 0; i < 1_201; i++) {
+            create("n" + i);
+        }
+        clock.advance(Duration.ofDays(31));
+        assertThat(notifications.expireOlderThan(clock.instant().minus(Duration.ofDays(30)), false)).isEqualTo(1_201);
+        assertThat(notifications.list(alice.id(), NotificationFilter.all(10)).total()).isZero();
+        assertThat(log.currentSeq(alice.id())).isEqualTo(2 * 1_201);
     }
 
     @Test

@@ -163,9 +163,36 @@ class StreamApiTest {
     void lastEventIdBeyondTheLogStillReceivesNewEvents() throws Exception {
         server.publish(token, "a");
         try (SseClient sse = open("999")) {
+            Frame reset = sse.next(WAIT);
+            assertThat(reset.event()).as("ids this log never handed out: the client's state is from elsewhere").isEqualTo("reset");
+            assertThat(data(reset)).isEqualTo(TestServer.mapper().readTree(
+                    "{\"reason\":\"unknown\",\"last_event_id\":999,\"current_event_id\":1}"));
             server.publish(token, "b");
             Frame f = sse.next(WAIT);
             assertThat(f.id()).isEqualTo("2");
+        }
+    }
+
+    @Test
+    void aPositionOlderThanTheLogGetsAResetInsteadOfAPartialReplay() throws Exception {
+        for (int i = 1; i <= 5; i++) {
+            server.publish(token, "n" + i);
+        }
+        // What EVENT_RETENTION pruning does to a client that was away too long: events 1..3 are gone.
+        server.app().services().db().inTransaction(h -> h.execute("DELETE FROM events WHERE seq <= 3"));
+
+        try (SseClient sse = open("1")) {
+            Frame reset = sse.next(WAIT);
+            assertThat(reset.event()).isEqualTo("reset");
+            assertThat(reset.id()).as("the stream goes on from here, and so does a reconnect").isEqualTo("5");
+            assertThat(data(reset)).isEqualTo(TestServer.mapper().readTree(
+                    "{\"reason\":\"expired\",\"last_event_id\":1,\"current_event_id\":5}"));
+            server.publish(token, "live");
+            Frame live = sse.next(WAIT);
+            assertThat(live.id()).as("no partial replay of 4 and 5 after the reset").isEqualTo("6");
+        }
+        try (SseClient sse = open("3")) {
+            assertThat(sse.next(WAIT).id()).as("everything after 3 is still held: a normal replay").isEqualTo("4");
         }
     }
 
