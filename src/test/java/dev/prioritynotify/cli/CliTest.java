@@ -2,9 +2,13 @@ package dev.prioritynotify.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.prioritynotify.store.Dialect;
+import dev.prioritynotify.support.ServerProcess;
 import dev.prioritynotify.support.TestServer;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -96,6 +100,59 @@ class CliTest {
         Run badPort = cli(Map.of("DATA_DIR", tmp.resolve("data").toString(), "PORT", "eighty"), null, "serve");
         assertThat(badPort.exit()).isEqualTo(2);
         assertThat(badPort.err().strip()).isEqualTo("error: PORT: must be a whole number, got 'eighty'");
+    }
+
+    @Test
+    void publishToAServerThatIsNotThere_endsWithOneLineNamingTheUrl() throws Exception {
+        String nobody = "http://127.0.0.1:" + ServerProcess.freePort();
+        Run refused = cli(Map.of("PRIORITY_NOTIFY_TOKEN", "pn_x"), null, "publish", "--server", nobody, "hello");
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).isEqualTo("error: cannot reach " + nobody
+                + " (connection refused); set --server or PRIORITY_NOTIFY_SERVER\n");
+        assertThat(refused.out()).isEmpty();
+
+        // .invalid never resolves (RFC 6761 section 6.4)
+        Run unknown = cli(Map.of("PRIORITY_NOTIFY_TOKEN", "pn_x", "PRIORITY_NOTIFY_SERVER", "http://nowhere.invalid"), null,
+                "publish", "hello");
+        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(unknown.err()).isEqualTo("error: cannot reach http://nowhere.invalid (unknown host); "
+                + "set --server or PRIORITY_NOTIFY_SERVER\n");
+    }
+
+    @Test
+    void publishToAMalformedServerUrl_isAUsageErrorNamingWhereTheUrlCameFrom() throws Exception {
+        Run option = cli(Map.of("PRIORITY_NOTIFY_TOKEN", "pn_x"), null, "publish", "--server", "localhost:8000", "hello");
+        assertThat(option.exit()).isEqualTo(2);
+        assertThat(option.err()).isEqualTo("error: --server: must be an http:// or https:// URL such as "
+                + "http://localhost:8000, got 'localhost:8000'\n");
+
+        Run env = cli(Map.of("PRIORITY_NOTIFY_TOKEN", "pn_x", "PRIORITY_NOTIFY_SERVER", "http://exa mple"), null, "publish", "hello");
+        assertThat(env.exit()).isEqualTo(2);
+        assertThat(env.err()).isEqualTo("error: PRIORITY_NOTIFY_SERVER: must be an http:// or https:// URL such as "
+                + "http://localhost:8000, got 'http://exa mple'\n");
+    }
+
+    @Test
+    void publishToSomethingThatDoesNotAnswerJson_saysSoInOneLine() throws Exception {
+        HttpServer other = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        other.createContext("/", exchange -> {
+            byte[] page = "<html>\n<body>It works!</body>\n</html>".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/html");
+            exchange.sendResponseHeaders(200, page.length);
+            exchange.getResponseBody().write(page);
+            exchange.close();
+        });
+        other.start();
+        try {
+            String url = "http://127.0.0.1:" + other.getAddress().getPort();
+            Run run = cli(Map.of("PRIORITY_NOTIFY_TOKEN", "pn_x"), null, "publish", "--server", url, "hello");
+            assertThat(run.exit()).isEqualTo(1);
+            assertThat(run.err()).isEqualTo("error: " + url + " answered 200 but not as a priority-notify server does: "
+                    + "'<html> <body>It works!</body> </html>'; check --server or PRIORITY_NOTIFY_SERVER\n");
+            assertThat(run.out()).isEmpty();
+        } finally {
+            other.stop(0);
+        }
     }
 
     @Test
