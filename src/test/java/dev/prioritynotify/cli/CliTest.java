@@ -16,6 +16,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,6 +74,39 @@ class CliTest {
         assertThat(cli(env, null, "token", "revoke", tokenId).exit()).isZero();
         assertThat(cli(env, null, "token", "list", "--user", "alice").out()).doesNotContain("backup script");
         assertThat(cli(env, null, "token", "revoke", tokenId).exit()).isEqualTo(1);
+    }
+
+    @Test
+    void everyCommandAnswersHelpWithItsUsage() throws Exception {
+        List<List<String>> commands = new ArrayList<>();
+        collectCommands(new CommandLine(new Main()), List.of(), commands);
+        assertThat(commands).as("the walk found the subcommands").contains(List.of("publish"), List.of("token", "revoke"));
+        SoftAssertions softly = new SoftAssertions();
+        for (List<String> command : commands) {
+            List<String> args = new ArrayList<>(command);
+            args.add("--help");
+            Run run = cli(Map.of("DATA_DIR", tmp.resolve("data").toString()), null, args.toArray(String[]::new));
+            softly.assertThat(run.exit()).as("exit of %s: %s", args, run.err()).isZero();
+            softly.assertThat(run.out()).as("stdout of %s", args).startsWith(String.join(" ", usageLine(command)));
+            softly.assertThat(run.err()).as("stderr of %s", args).isEmpty();
+        }
+        softly.assertAll();
+    }
+
+    /** Every command and subcommand by the words that call it, the top level as the empty list. */
+    private static void collectCommands(CommandLine command, List<String> path, List<List<String>> into) {
+        into.add(path);
+        command.getSubcommands().values().stream().distinct().forEach(sub -> {
+            List<String> subPath = new ArrayList<>(path);
+            subPath.add(sub.getCommandName());
+            collectCommands(sub, subPath, into);
+        });
+    }
+
+    private static List<String> usageLine(List<String> command) {
+        List<String> words = new ArrayList<>(List.of("Usage:", "priority-notify"));
+        words.addAll(command);
+        return words;
     }
 
     @Test
