@@ -57,7 +57,7 @@ class CliTest {
         Map<String, String> env = Map.of("DATA_DIR", tmp.resolve("data").toString());
         Run created = cli(env, "correct horse battery\n", "user", "create", "alice", "--admin", "--password-stdin");
         assertThat(created.exit()).as(created.err()).isZero();
-        assertThat(created.out().strip()).matches("[0-9a-f-]{36}");
+        assertThat(created.out()).as("says what was created").matches("created user alice \\(id [0-9a-f-]{36}\\)\n");
 
         Run token = cli(env, null, "token", "create", "--user", "alice", "--name", "backup script",
                 "--device-type", "script", "--scope", "publish", "--expires-in", "90d");
