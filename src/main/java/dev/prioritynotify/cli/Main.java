@@ -11,8 +11,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
 
-@Command(name = "priority-notify", mixinStandardHelpOptions = true, version = "priority-notify 0.1.0",
+// scope = INHERIT hands --help and --version to every subcommand, present and future: without it
+// `publish --help` answered "Missing required parameter: '<title>'". CliTest walks the whole tree.
+@Command(name = "priority-notify", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, version = "priority-notify 0.1.0",
         description = "Self-hosted notification hub. Without a command, runs the server.",
         subcommands = {ServeCommand.class, MigrateCommand.class, UserCommand.class, TokenCommand.class, VapidCommand.class,
                 PublishCommand.class})

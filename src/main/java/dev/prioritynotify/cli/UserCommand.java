@@ -34,7 +34,7 @@ final class UserCommand {
             App.Services s = Main.services();
             try (var db = s.db()) {
                 User user = s.accounts().create(name, admin, password);
-                System.out.println(user.id());
+                System.out.println("created user " + user.name() + " (id " + user.id() + ")");
             }
             return 0;
         }

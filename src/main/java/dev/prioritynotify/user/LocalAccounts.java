@@ -1,12 +1,11 @@
 package dev.prioritynotify.user;
 
-import com.password4j.Password;
 import dev.prioritynotify.store.Ids;
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** Creates local (non-OIDC) accounts; passwords are kept as Argon2id hashes. */
+/** Creates local (non-OIDC) accounts; passwords are kept as Argon2id hashes ({@link PasswordHash}). */
 public final class LocalAccounts {
     private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
@@ -36,7 +35,7 @@ public final class LocalAccounts {
             if (p.length < 8) {
                 throw new IllegalArgumentException("password must be at least 8 characters");
             }
-            return Password.hash(new String(p)).addRandomSalt(16).withArgon2().getResult();
+            return PasswordHash.of(p);
         }).orElse(null);
         User user = new User(ids.next(), subjectOf(username), null, username, admin, clock.instant(), null);
         users.insert(user, hash);

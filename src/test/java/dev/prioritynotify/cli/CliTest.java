@@ -2,16 +2,27 @@ package dev.prioritynotify.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.password4j.Argon2Function;
+import com.sun.net.httpserver.HttpServer;
 import dev.prioritynotify.store.Dialect;
+import dev.prioritynotify.support.ServerProcess;
 import dev.prioritynotify.support.TestServer;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,7 +62,7 @@ class CliTest {
         Map<String, String> env = Map.of("DATA_DIR", tmp.resolve("data").toString());
         Run created = cli(env, "correct horse battery\n", "user", "create", "alice", "--admin", "--password-stdin");
         assertThat(created.exit()).as(created.err()).isZero();
-        assertThat(created.out().strip()).matches("[0-9a-f-]{36}");
+        assertThat(created.out()).as("says what was created").matches("created user alice \\(id [0-9a-f-]{36}\\)\n");
 
         Run token = cli(env, null, "token", "create", "--user", "alice", "--name", "backup script",
                 "--device-type", "script", "--scope", "publish", "--expires-in", "90d");
@@ -68,6 +79,61 @@ class CliTest {
         assertThat(cli(env, null, "token", "revoke", tokenId).exit()).isZero();
         assertThat(cli(env, null, "token", "list", "--user", "alice").out()).doesNotContain("backup script");
         assertThat(cli(env, null, "token", "revoke", tokenId).exit()).isEqualTo(1);
+    }
+
+    @Test
+    void userCreateWithAPassword_printsNothingOnStderr_andStoresAnOwaspArgon2idHash() throws Exception {
+        Run created = cli(Map.of("DATA_DIR", tmp.resolve("data").toString()), "correct horse battery\n",
+                "user", "create", "bob", "--password-stdin");
+        assertThat(created.exit()).as(created.err()).isZero();
+        assertThat(created.err()).as("no warnings from the password library").isEmpty();
+
+        String hash;
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + tmp.resolve("data/priority-notify.db"));
+                ResultSet row = db.createStatement().executeQuery("SELECT password_hash FROM users WHERE name = 'bob'")) {
+            assertThat(row.next()).isTrue();
+            hash = row.getString(1);
+        }
+        assertThat(hash).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
+        // read back the way any Argon2 verifier does: the parameters come from the string itself
+        Argon2Function recorded = Argon2Function.getInstanceFromHash(hash);
+        assertThat(recorded.getOutputLength()).isEqualTo(32);
+        assertThat(Base64.getDecoder().decode(hash.split("\\$")[4])).hasSize(16);
+        assertThat(recorded.check("correct horse battery", hash)).isTrue();
+        assertThat(recorded.check("correct horse battery staple", hash)).isFalse();
+    }
+
+    @Test
+    void everyCommandAnswersHelpWithItsUsage() throws Exception {
+        List<List<String>> commands = new ArrayList<>();
+        collectCommands(new CommandLine(new Main()), List.of(), commands);
+        assertThat(commands).as("the walk found the subcommands").contains(List.of("publish"), List.of("token", "revoke"));
+        SoftAssertions softly = new SoftAssertions();
+        for (List<String> command : commands) {
+            List<String> args = new ArrayList<>(command);
+            args.add("--help");
+            Run run = cli(Map.of("DATA_DIR", tmp.resolve("data").toString()), null, args.toArray(String[]::new));
+            softly.assertThat(run.exit()).as("exit of %s: %s", args, run.err()).isZero();
+            softly.assertThat(run.out()).as("stdout of %s", args).startsWith(String.join(" ", usageLine(command)));
+            softly.assertThat(run.err()).as("stderr of %s", args).isEmpty();
+        }
+        softly.assertAll();
+    }
+
+    /** Every command and subcommand by the words that call it, the top level as the empty list. */
+    private static void collectCommands(CommandLine command, List<String> path, List<List<String>> into) {
+        into.add(path);
+        command.getSubcommands().values().stream().distinct().forEach(sub -> {
+            List<String> subPath = new ArrayList<>(path);
+            subPath.add(sub.getCommandName());
+            collectCommands(sub, subPath, into);
+        });
+    }
+
+    private static List<String> usageLine(List<String> command) {
+        List<String> words = new ArrayList<>(List.of("Usage:", "priority-notify"));
+        words.addAll(command);
+        return words;
     }
 
     @Test
@@ -96,6 +162,59 @@ class CliTest {
         Run badPort = cli(Map.of("DATA_DIR", tmp.resolve("data").toString(), "PORT", "eighty"), null, "serve");
         assertThat(badPort.exit()).isEqualTo(2);
         assertThat(badPort.err().strip()).isEqualTo("error: PORT: must be a whole number, got 'eighty'");
+    }
+
+    @Test
+    void publishToAServerThatIsNotThere_endsWithOneLineNamingTheUrl() throws Exception {
+        String nobody = "http://127.0.0.1:" + ServerProcess.freePort();
+        Run refused = cli(Map.of("PRIORITY_NOTIFY_TOKEN", "pn_x"), null, "publish", "--server", nobody, "hello");
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).isEqualTo("error: cannot reach " + nobody
+                + " (connection refused); set --server or PRIORITY_NOTIFY_SERVER\n");
+        assertThat(refused.out()).isEmpty();
+
+        // .invalid never resolves (RFC 6761 section 6.4)
+        Run unknown = cli(Map.of("PRIORITY_NOTIFY_TOKEN", "pn_x", "PRIORITY_NOTIFY_SERVER", "http://nowhere.invalid"), null,
+                "publish", "hello");
+        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(unknown.err()).isEqualTo("error: cannot reach http://nowhere.invalid (unknown host); "
+                + "set --server or PRIORITY_NOTIFY_SERVER\n");
+    }
+
+    @Test
+    void publishToAMalformedServerUrl_isAUsageErrorNamingWhereTheUrlCameFrom() throws Exception {
+        Run option = cli(Map.of("PRIORITY_NOTIFY_TOKEN", "pn_x"), null, "publish", "--server", "localhost:8000", "hello");
+        assertThat(option.exit()).isEqualTo(2);
+        assertThat(option.err()).isEqualTo("error: --server: must be an http:// or https:// URL such as "
+                + "http://localhost:8000, got 'localhost:8000'\n");
+
+        Run env = cli(Map.of("PRIORITY_NOTIFY_TOKEN", "pn_x", "PRIORITY_NOTIFY_SERVER", "http://exa mple"), null, "publish", "hello");
+        assertThat(env.exit()).isEqualTo(2);
+        assertThat(env.err()).isEqualTo("error: PRIORITY_NOTIFY_SERVER: must be an http:// or https:// URL such as "
+                + "http://localhost:8000, got 'http://exa mple'\n");
+    }
+
+    @Test
+    void publishToSomethingThatDoesNotAnswerJson_saysSoInOneLine() throws Exception {
+        HttpServer other = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        other.createContext("/", exchange -> {
+            byte[] page = "<html>\n<body>It works!</body>\n</html>".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/html");
+            exchange.sendResponseHeaders(200, page.length);
+            exchange.getResponseBody().write(page);
+            exchange.close();
+        });
+        other.start();
+        try {
+            String url = "http://127.0.0.1:" + other.getAddress().getPort();
+            Run run = cli(Map.of("PRIORITY_NOTIFY_TOKEN", "pn_x"), null, "publish", "--server", url, "hello");
+            assertThat(run.exit()).isEqualTo(1);
+            assertThat(run.err()).isEqualTo("error: " + url + " answered 200 but not as a priority-notify server does: "
+                    + "'<html> <body>It works!</body> </html>'; check --server or PRIORITY_NOTIFY_SERVER\n");
+            assertThat(run.out()).isEmpty();
+        } finally {
+            other.stop(0);
+        }
     }
 
     @Test
