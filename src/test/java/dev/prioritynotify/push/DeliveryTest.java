@@ -254,12 +254,18 @@ class DeliveryTest {
         assertThat(row.get("endpoint").asText()).as("the endpoint went with the device").isEqualTo(pushService.origin());
     }
 
-    @Test
-    void aDeviceStoredUnderTheInsecureFlagIsNoLongerPushedOnceTheServerRestartsWithoutIt() throws Exception {
+    /** A device subscribed under the test's lab policy, then the server restarted with {@code changed} settings. */
+    private TestPushService.Device storedThenRestartedWith(Map<String, String> changed) throws Exception {
         start(Map.of());
         TestPushService.Device device = pushService.device();
         subscribe(device);
-        server.restart(Map.of("PUSH_ALLOW_INSECURE_ENDPOINTS", "false"));
+        server.restart(changed);
+        return device;
+    }
+
+    @Test
+    void aDeviceStoredUnderTheInsecureFlagIsNoLongerPushedOnceTheServerRestartsWithoutIt() throws Exception {
+        TestPushService.Device device = storedThenRestartedWith(Map.of("PUSH_ALLOW_INSECURE_ENDPOINTS", "false"));
         try (LogCapture log = LogCapture.warnings()) {
             String first = server.publish(token, "over plain http").get("id").asText();
             String second = server.publish(token, "again").get("id").asText();
@@ -286,10 +292,7 @@ class DeliveryTest {
 
     @Test
     void aDeviceWhoseHostWasTakenOffTheAllowListIsNoLongerPushed() throws Exception {
-        start(Map.of());
-        TestPushService.Device device = pushService.device();
-        subscribe(device);
-        server.restart(Map.of("PUSH_ALLOWED_HOSTS", "push.example.net"));
+        TestPushService.Device device = storedThenRestartedWith(Map.of("PUSH_ALLOWED_HOSTS", "push.example.net"));
         JsonNode failed = awaitDelivery(server.publish(token, "to a host no longer allowed").get("id").asText(), "failed", 0);
         assertThat(failed.get("last_error").asText())
                 .startsWith("not sent: the endpoint policy refuses it: host 127.0.0.1 is not a known push service");

@@ -3,7 +3,10 @@ package dev.prioritynotify.push;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prioritynotify.http.ApiError;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -66,5 +69,26 @@ class EndpointPolicyTest {
         EndpointPolicy lab = new EndpointPolicy(List.of("::1", "169.254.169.254"), true);
         assertThat(refusal(lab, "http://[::1]:8080/push/x")).isNull();
         assertThat(refusal(lab, "https://169.254.169.254/push/x")).isNull();
+    }
+
+    /** Names resolved from a table, as a LAN's DNS would answer them. */
+    private static InetAddress[] lanDns(String host) {
+        Map<String, byte[]> table = Map.of("push.lan", new byte[] {(byte) 192, (byte) 168, 1, 20},
+                "fcm.googleapis.com", new byte[] {10, 0, 0, 1}, "metadata.lan", new byte[] {(byte) 169, (byte) 254, (byte) 169, (byte) 254});
+        try {
+            return table.containsKey(host) ? new InetAddress[] {InetAddress.getByAddress(host, table.get(host))} : new InetAddress[0];
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aListedNameOnTheLanIsAcceptedButAKnownPushServiceResolvingPrivatelyIsNot() {
+        EndpointPolicy policy = new EndpointPolicy(List.of("push.lan", "fcm.googleapis.com", "metadata.lan"), false,
+                EndpointPolicyTest::lanDns);
+        assertThat(refusal(policy, "https://push.lan/wpush/v2/x")).isNull();
+        assertThat(refusal(policy, "https://fcm.googleapis.com/fcm/send/x"))
+                .isEqualTo("endpoint: host fcm.googleapis.com resolves to an internal address");
+        assertThat(refusal(policy, "https://metadata.lan/x")).isEqualTo("endpoint: host metadata.lan resolves to an internal address");
     }
 }
