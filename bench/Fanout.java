@@ -106,6 +106,7 @@ public final class Fanout {
         env.put("SECRET_KEY", "fanout-benchmark-secret-key-0123456789abcdef");
         env.put("VAPID_SUBJECT", "mailto:ops@example.com");
         env.put("PUSH_ALLOW_INSECURE_ENDPOINTS", "true");
+        env.put("PUSH_ALLOWED_HOSTS", "127.0.0.1,localhost"); // the flag adds http:// and loopback, not the host
         env.put("HOST", "127.0.0.1");
         env.put("PORT", Integer.toString(serverPort));
         env.putIfAbsent("LOG_LEVEL", "WARN");

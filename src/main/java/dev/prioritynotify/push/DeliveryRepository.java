@@ -68,7 +68,7 @@ final class DeliveryRepository {
             DELETE FROM push_bursts WHERE NOT EXISTS (SELECT 1 FROM push_subscriptions WHERE id = subscription_id)""";
     private static final String SELECT_FOR_NOTIFICATION = """
             SELECT d.id, d.subscription_id, d.origin, d.state, d.attempts, d.next_attempt_at, d.last_status, d.last_error,
-                   d.created_at, d.delivered_at, s.endpoint, s.device_name
+                   d.created_at, d.delivered_at, d.device_name, s.endpoint
             FROM deliveries d LEFT JOIN push_subscriptions s ON s.id = d.subscription_id
             WHERE d.notification_id = :notificationId AND d.user_id = :userId ORDER BY d.created_at, d.id""";
     private static final String NOTIFICATION_EXISTS = "SELECT COUNT(*) FROM notifications WHERE id = :id AND user_id = :userId";
@@ -115,9 +115,11 @@ final class DeliveryRepository {
 
         record Delivered(Delivery delivery, int status) implements Outcome {}
 
-        record Retry(Delivery delivery, int status, String error, Instant next) implements Outcome {}
+        /** {@code status}: the push service's answer, null when none came. */
+        record Retry(Delivery delivery, Integer status, String error, Instant next) implements Outcome {}
 
-        record Failed(Delivery delivery, int status, String error) implements Outcome {}
+        /** {@code status}: the push service's answer, null when none came. */
+        record Failed(Delivery delivery, Integer status, String error) implements Outcome {}
 
         record Gone(Delivery delivery, int status) implements Outcome {}
 

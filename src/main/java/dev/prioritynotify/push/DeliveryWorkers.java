@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,7 +59,7 @@ final class DeliveryWorkers implements AutoCloseable {
     private final AtomicInteger handedOff = new AtomicInteger();
     /** How long a claimed push may wait for its push service: well inside the lease (see {@link #startReady}). */
     private final long maxWaitNanos;
-    private final Set<String> rejectionsLogged = ConcurrentHashMap.newKeySet();
+    private final FailureLog failures;
     private final Semaphore wakeUp = new Semaphore(0);
     private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
     private final Thread dispatcher;
@@ -88,6 +87,7 @@ final class DeliveryWorkers implements AutoCloseable {
         this.maxWaitNanos = lease.toNanos() / 4;
         this.dispatcher = Thread.ofPlatform().name("push-dispatcher").daemon(true).unstarted(this::dispatch);
         this.recorder = new OutcomeRecorder(deliveries, clock);
+        this.failures = new FailureLog(clock);
     }
 
     void start() {
@@ -265,7 +265,7 @@ final class DeliveryWorkers implements AutoCloseable {
             sent = sender.send(p.subscription(), p.message());
         } catch (RuntimeException e) {
             log.warn("push to {} failed unexpectedly", p.subscription().endpointForDisplay(), e);
-            sent = CompletableFuture.completedFuture(new SendResult.Retryable("internal error: " + e.getClass().getSimpleName()));
+            sent = CompletableFuture.completedFuture(new SendResult.Retryable(null, "internal error: " + e.getClass().getSimpleName()));
         }
         sent.thenAccept(result -> {
             try {
@@ -302,21 +302,34 @@ final class DeliveryWorkers implements AutoCloseable {
                 log.info("push subscription {} is gone ({}); removed with its pending pushes", s.endpointForDisplay(), x.status());
                 yield new DeliveryRepository.Outcome.Gone(d, x.status());
             }
-            case SendResult.RetryAfter x -> retry(d, attempt, 429, "rate limited by the push service",
-                    now.plus(x.after().compareTo(config.retryAfterCap()) > 0 ? config.retryAfterCap() : x.after()));
-            case SendResult.Retryable x -> retry(d, attempt, 0, x.reason(), now.plus(backoff.delayAfter(attempt)));
+            case SendResult.RetryAfter x -> {
+                failures.failed(d.origin(), "429", "rate limited by the push service for " + x.after().toSeconds() + " s");
+                yield retry(d, attempt, 429, "rate limited by the push service",
+                        now.plus(x.after().compareTo(config.retryAfterCap()) > 0 ? config.retryAfterCap() : x.after()));
+            }
+            case SendResult.Retryable x -> {
+                // Without an answer the reason is the kind: "connection refused", "timeout after 30 s", …
+                failures.failed(d.origin(), x.status() == null ? x.reason() : x.status() / 100 + "xx", x.reason());
+                yield retry(d, attempt, x.status(), x.reason(), now.plus(backoff.delayAfter(attempt)));
+            }
             case SendResult.Rejected x -> {
                 // 400/401/403 mean our request or our VAPID key is wrong, not that the device is
-                // dead: the subscription stays. Said once per push service, not once per push.
-                if (rejectionsLogged.add(d.origin() + " " + x.status())) {
-                    log.warn("push service {} refuses our pushes: {} (check VAPID_SUBJECT and the VAPID keys)", d.origin(), x.reason());
-                }
+                // dead: the subscription stays.
+                failures.failed(d.origin(), Integer.toString(x.status()), x.status() == 401 || x.status() == 403
+                        ? x.reason() + " (check VAPID_SUBJECT and the VAPID keys)" : x.reason());
                 yield new DeliveryRepository.Outcome.Failed(d, x.status(), x.reason());
+            }
+            case SendResult.NotAllowed x -> {
+                // Not attempted, and not the device's fault: failed without counting against the
+                // device, which stays for the day the operator allows its push service again.
+                failures.failed(d.origin(), "not allowed", x.reason());
+                yield new DeliveryRepository.Outcome.Dropped(d, x.reason());
             }
         };
     }
 
-    private DeliveryRepository.Outcome retry(Delivery d, int attempt, int status, String error, Instant next) {
+    /** {@code status}: the push service's answer, null when none came. */
+    private DeliveryRepository.Outcome retry(Delivery d, int attempt, Integer status, String error, Instant next) {
         if (backoff.exhausted(attempt)) {
             return new DeliveryRepository.Outcome.Failed(d, status, error + "; gave up after " + attempt + " attempts");
         }
@@ -331,6 +344,7 @@ final class DeliveryWorkers implements AutoCloseable {
             case SendResult.RetryAfter x -> "rate_limited";
             case SendResult.Retryable x -> "retryable";
             case SendResult.Rejected x -> "rejected";
+            case SendResult.NotAllowed x -> "not_allowed";
         };
     }
 

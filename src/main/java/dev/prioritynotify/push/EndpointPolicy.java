@@ -7,13 +7,24 @@ import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Which push endpoints the server will send to. The sender makes requests to whatever URL a
  * client registered, so without this a subscription is a way to make the server call internal
  * addresses (SSRF). Accepted: {@code https://} on the known push services or on hosts the
- * operator allowed ({@code PUSH_ALLOWED_HOSTS}), never resolving to a loopback, private,
- * link-local or metadata address — unless {@code PUSH_ALLOW_INSECURE_ENDPOINTS} (tests, labs).
+ * operator allowed ({@code PUSH_ALLOWED_HOSTS}), never resolving to a loopback, link-local,
+ * metadata, unspecified or multicast address. A host the operator listed may resolve to a
+ * private one (RFC 1918, CGNAT 100.64/10, IPv6 unique local): their own autopush or UnifiedPush
+ * distributor on the LAN or a tailnet; the known public push services never do.
+ * {@code PUSH_ALLOW_INSECURE_ENDPOINTS} (tests, labs) adds {@code http://} and every internal
+ * address, but the host still has to be a known or allowed one.
+ *
+ * <p>The same policy is applied again before each push ({@link #refusal}): a device stored under
+ * another policy (the insecure flag since turned off, a host since taken off the list), or whose
+ * name now resolves elsewhere, is not sent to.
  */
 public final class EndpointPolicy {
     public static final int MAX_LENGTH = 2048;
@@ -25,10 +36,18 @@ public final class EndpointPolicy {
 
     private final List<String> allowedHosts;
     private final boolean allowInsecure;
+    private final Function<String, InetAddress[]> resolver;
 
     public EndpointPolicy(List<String> allowedHosts, boolean allowInsecure) {
-        this.allowedHosts = List.copyOf(allowedHosts);
+        this(allowedHosts, allowInsecure, EndpointPolicy::resolve);
+    }
+
+    /** With the given name resolution (tests give names addresses without asking DNS). */
+    EndpointPolicy(List<String> allowedHosts, boolean allowInsecure, Function<String, InetAddress[]> resolver) {
+        // An IPv6 literal may be listed as the URL writes it, in brackets.
+        this.allowedHosts = allowedHosts.stream().map(EndpointPolicy::unbracketed).toList();
         this.allowInsecure = allowInsecure;
+        this.resolver = resolver;
     }
 
     /** @throws ApiError 422 naming {@code endpoint} */
@@ -42,29 +61,45 @@ public final class EndpointPolicy {
         } catch (URISyntaxException e) {
             throw ApiError.invalid("endpoint", "is not a valid URL");
         }
+        refusal(uri).ifPresent(problem -> {
+            throw ApiError.invalid("endpoint", problem);
+        });
+        return uri;
+    }
+
+    /**
+     * Why this policy, as it is now, does not admit the endpoint; empty when it does. Applied at
+     * subscribe time and again before each push, against what the name resolves to then (DNS may
+     * have changed).
+     */
+    public Optional<String> refusal(URI uri) {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (uri.getHost() == null || !(scheme.equals("https") || allowInsecure && scheme.equals("http"))) {
-            throw ApiError.invalid("endpoint", "must be an https:// URL");
+            return Optional.of("must be an https:// URL");
         }
         if (uri.getRawUserInfo() != null) {
-            throw ApiError.invalid("endpoint", "must not contain credentials");
+            return Optional.of("must not contain credentials");
         }
-        String host = uri.getHost().toLowerCase(Locale.ROOT);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
+        String host = unbracketed(uri.getHost().toLowerCase(Locale.ROOT));
+        boolean known = matches(host, KNOWN_PUSH_HOSTS);
+        if (!known && !matches(host, allowedHosts)) {
+            return Optional.of("host " + host + " is not a known push service (the operator can add it to PUSH_ALLOWED_HOSTS)");
         }
         if (allowInsecure) {
-            return uri;
+            return Optional.empty();
         }
-        if (!matches(host, KNOWN_PUSH_HOSTS) && !matches(host, allowedHosts)) {
-            throw ApiError.invalid("endpoint", "host " + host + " is not a known push service (the operator can add it to PUSH_ALLOWED_HOSTS)");
-        }
-        for (InetAddress address : resolve(host)) {
-            if (isInternal(address)) {
-                throw ApiError.invalid("endpoint", "host " + host + " resolves to an internal address");
+        for (InetAddress address : resolver.apply(host)) {
+            // The operator vouched for a host they listed; nobody did for where a public service's name leads.
+            boolean privateAllowed = !known && isPrivate(address);
+            if (isInternal(address) && !privateAllowed) {
+                return Optional.of("host " + host + " resolves to an internal address");
             }
         }
-        return uri;
+        return Optional.empty();
+    }
+
+    private static String unbracketed(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 
     /** Exact names, or {@code .suffix} / {@code *.suffix} for every subdomain. */
@@ -92,15 +127,32 @@ public final class EndpointPolicy {
 
     static boolean isInternal(InetAddress a) {
         byte[] b = a.getAddress();
-        boolean cgnat = b.length == 4 && (b[0] & 0xff) == 100 && (b[1] & 0xc0) == 64;          // 100.64.0.0/10
-        boolean uniqueLocalV6 = b.length == 16 && (b[0] & 0xfe) == 0xfc;                       // fc00::/7
-        boolean mappedV4 = b.length == 16 && isV4Mapped(b);
+        boolean mappedV4 = b.length == 16 && isV4Mapped(b, EndpointPolicy::isInternal);
         return a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress()
-                || a.isMulticastAddress() || cgnat || uniqueLocalV6 || mappedV4
+                || a.isMulticastAddress() || isPrivate(a) || mappedV4
                 || b.length == 4 && (b[0] & 0xff) == 0;                                          // 0.0.0.0/8
     }
 
-    private static boolean isV4Mapped(byte[] b) {
+    /**
+     * Addresses of a private network, which an operator may allow for a host they listed:
+     * RFC 1918, CGNAT (RFC 6598, also what tailnets such as Tailscale hand out) and IPv6 unique
+     * local (RFC 4193). Loopback, link-local (cloud metadata lives there) and the rest never are.
+     */
+    static boolean isPrivate(InetAddress a) {
+        byte[] b = a.getAddress();
+        if (b.length == 16) {
+            return (b[0] & 0xfe) == 0xfc || isV4Mapped(b, EndpointPolicy::isPrivate);                   // fc00::/7
+        }
+        int first = b[0] & 0xff;
+        int second = b[1] & 0xff;
+        return first == 10                                                                       // 10.0.0.0/8
+                || first == 172 && (second & 0xf0) == 16                                         // 172.16.0.0/12
+                || first == 192 && second == 168                                                 // 192.168.0.0/16
+                || first == 100 && (second & 0xc0) == 64;                                        // 100.64.0.0/10
+    }
+
+    /** An IPv4 address written as IPv6 ({@code ::ffff:a.b.c.d}) is judged as the IPv4 address it is. */
+    private static boolean isV4Mapped(byte[] b, Predicate<InetAddress> test) {
         for (int i = 0; i < 10; i++) {
             if (b[i] != 0) {
                 return false;
@@ -110,22 +162,9 @@ public final class EndpointPolicy {
             return false;
         }
         try {
-            return isInternal(InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]}));
+            return test.test(InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]}));
         } catch (UnknownHostException e) {
             return true;
         }
-    }
-
-    /** The same test at send time, against what the name resolves to then (DNS may have changed). */
-    public boolean resolvesToInternal(URI endpoint) {
-        if (allowInsecure) {
-            return false;
-        }
-        for (InetAddress address : resolve(endpoint.getHost())) {
-            if (isInternal(address)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -59,8 +59,8 @@ final class Outbox implements NotificationListener {
             ON CONFLICT (subscription_id) DO UPDATE SET window_start = excluded.window_start, pushes = excluded.pushes""";
     private static final String INSERT_DELIVERY = """
             INSERT INTO deliveries (id, kind, notification_id, subscription_id, user_id, origin, state, next_attempt_at,
-                                    window_start, created_at, finished_at, lease_until)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                                    window_start, created_at, finished_at, lease_until, device_name)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
     /** One summary per device and window: the unique index makes repeats no-ops. */
     private static final String INSERT_SUMMARY = INSERT_DELIVERY
             + " ON CONFLICT (subscription_id, window_start) WHERE kind = 'summary' DO NOTHING";
@@ -91,10 +91,13 @@ final class Outbox implements NotificationListener {
 
     private record Burst(UUID subscriptionId, Instant windowStart, int count) {}
 
-    /** One row of {@code deliveries} as inserted; {@code notificationId} is null for a summary. */
+    /**
+     * One row of {@code deliveries} as inserted; {@code notificationId} is null for a summary. The
+     * device's name is copied so that the row still names it once the device is gone.
+     */
     private record Row(UUID id, Delivery.Kind kind, UUID notificationId, UUID subscriptionId, UUID userId, String origin,
                        String state, Instant nextAttemptAt, Instant windowStart, Instant createdAt, Instant finishedAt,
-                       Instant leaseUntil) {
+                       Instant leaseUntil, String deviceName) {
         Delivery delivery() {
             return new Delivery(id, kind, notificationId, subscriptionId, userId, origin, 0, windowStart);
         }
@@ -134,17 +137,17 @@ final class Outbox implements NotificationListener {
             boolean fold = count > config.burstLimit() && n.priority() != Priority.CRITICAL;
             if (fold) {
                 deliveries.add(new Row(ids.next(), Delivery.Kind.NOTIFICATION, n.id(), t.id(), n.userId(), origin,
-                        "coalesced", now, windowStart, now, now, null));
+                        "coalesced", now, windowStart, now, now, null, t.device().deviceName()));
                 summaries.add(new Row(ids.next(), Delivery.Kind.SUMMARY, null, t.id(), n.userId(), origin,
-                        "pending", windowStart.plus(window), windowStart, now, null, null));
+                        "pending", windowStart.plus(window), windowStart, now, null, null, t.device().deviceName()));
             } else if (handOffs.size() < room) {
                 Row leased = new Row(ids.next(), Delivery.Kind.NOTIFICATION, n.id(), t.id(), n.userId(), origin,
-                        "sending", now, null, now, null, leaseUntil);
+                        "sending", now, null, now, null, leaseUntil, t.device().deviceName());
                 deliveries.add(leased);
                 handOffs.add(new DeliveryWorkers.HandOff(leased.delivery(), t.device(), n));
             } else {
                 deliveries.add(new Row(ids.next(), Delivery.Kind.NOTIFICATION, n.id(), t.id(), n.userId(), origin,
-                        "pending", now, null, now, null, null));
+                        "pending", now, null, now, null, null, t.device().deviceName()));
             }
         }
         JdbcBatch.execute(h, UPSERT_BURST, bursts, (st, b) -> {
@@ -181,5 +184,6 @@ final class Outbox implements NotificationListener {
         dialect.bindInstant(st, 10, r.createdAt());
         dialect.bindInstant(st, 11, r.finishedAt());
         dialect.bindInstant(st, 12, r.leaseUntil());
+        st.setString(13, r.deviceName());
     }
 }

@@ -118,8 +118,9 @@ public final class PushSender implements AutoCloseable {
      */
     public CompletableFuture<SendResult> send(PushSubscription subscription, Message message) {
         URI endpoint = subscription.endpointUri();
-        if (policy.resolvesToInternal(endpoint)) {
-            return CompletableFuture.completedFuture(new SendResult.Rejected(0, "endpoint now resolves to an internal address"));
+        Optional<String> refusal = policy.refusal(endpoint);
+        if (refusal.isPresent()) {
+            return CompletableFuture.completedFuture(new SendResult.NotAllowed("not sent: the endpoint policy refuses it: " + refusal.get()));
         }
         byte[] body = encryption.encrypt(subscription.keys(), message.payload());
         Request request = client.newRequest(endpoint)
@@ -214,12 +215,12 @@ public final class PushSender implements AutoCloseable {
 
     private SendResult failure(Throwable failure) {
         if (failure instanceof TimeoutException) {
-            return new SendResult.Retryable("timeout after " + config.requestTimeout().toSeconds() + " s");
+            return new SendResult.Retryable(null, "timeout after " + config.requestTimeout().toSeconds() + " s");
         }
         if (failure instanceof ConnectException) {
-            return new SendResult.Retryable("connection refused");
+            return new SendResult.Retryable(null, "connection refused");
         }
-        return new SendResult.Retryable("connection failed: " + failure.getClass().getSimpleName());
+        return new SendResult.Retryable(null, "connection failed: " + failure.getClass().getSimpleName());
     }
 
     SendResult classify(int status, Optional<String> retryAfter, String body) {
@@ -228,7 +229,7 @@ public final class PushSender implements AutoCloseable {
             case 404, 410 -> new SendResult.Gone(status);
             case 429 -> new SendResult.RetryAfter(retryAfter.map(this::parseRetryAfter).orElse(DEFAULT_RETRY_AFTER));
             default -> status >= 500
-                    ? new SendResult.Retryable("push service answered " + status)
+                    ? new SendResult.Retryable(status, "push service answered " + status)
                     : new SendResult.Rejected(status, "push service answered " + status + reason(body));
         };
     }

@@ -16,9 +16,19 @@ public sealed interface SendResult {
     /** 429: come back no earlier than {@code after}. */
     record RetryAfter(Duration after) implements SendResult {}
 
-    /** 5xx, timeout, connection error: worth retrying with backoff. */
-    record Retryable(String reason) implements SendResult {}
+    /**
+     * 5xx, timeout, connection error: worth retrying with backoff. {@code status} is the push
+     * service's answer, null when none came (timeout, refused or dropped connection).
+     */
+    record Retryable(Integer status, String reason) implements SendResult {}
 
     /** 400/401/403/413 and other answers that a retry will not fix — but not a dead device either. */
     record Rejected(int status, String reason) implements SendResult {}
+
+    /**
+     * Not sent: the endpoint policy of the moment no longer admits the endpoint (stored under
+     * another policy, or its name now resolves to an internal address). Retrying would not change
+     * that, and the device is not at fault: the operator may allow it again.
+     */
+    record NotAllowed(String reason) implements SendResult {}
 }

@@ -212,6 +212,11 @@ public final class WebPush implements AutoCloseable {
             case SendResult.RetryAfter r -> failed(s, "retry_after", "rate limited; retry after " + r.after().toSeconds() + " s");
             case SendResult.Retryable r -> failed(s, "retryable", r.reason());
             case SendResult.Rejected r -> failed(s, "rejected", r.reason());
+            case SendResult.NotAllowed r -> {
+                // As in the queue: not sent, and not counted against the device.
+                log.warn("test push to {} not sent: {}", s.endpointForDisplay(), r.reason());
+                yield outcome(s, "not_allowed", r.reason());
+            }
         };
     }
 

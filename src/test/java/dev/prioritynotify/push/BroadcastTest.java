@@ -57,7 +57,7 @@ class BroadcastTest {
 
     void start(Map<String, String> extra) throws Exception {
         Map<String, String> settings = new HashMap<>(Map.of("VAPID_SUBJECT", "mailto:ops@example.com",
-                "PUSH_ALLOW_INSECURE_ENDPOINTS", "true", "PUSH_WORKER_POLL", "20ms",
+                "PUSH_ALLOW_INSECURE_ENDPOINTS", "true", "PUSH_ALLOWED_HOSTS", "127.0.0.1,localhost", "PUSH_WORKER_POLL", "20ms",
                 "PUSH_SUBSCRIBE_LIMIT", "1000", "PUSH_SUBSCRIBE_LIMIT_PER_ADDRESS", "1000"));
         settings.putAll(extra);
         server = TestServer.start(dialect, tmp, settings, clock);

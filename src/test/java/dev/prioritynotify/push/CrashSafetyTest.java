@@ -58,6 +58,7 @@ class CrashSafetyTest {
         env.put("SECRET_KEY", "crash-safety-test-secret-key-0123456789");
         env.put("VAPID_SUBJECT", "mailto:ops@example.com");
         env.put("PUSH_ALLOW_INSECURE_ENDPOINTS", "true");
+        env.put("PUSH_ALLOWED_HOSTS", "127.0.0.1,localhost");
         env.put("PUSH_RETRY_BASE", "200ms");
         env.put("PUSH_RETRY_MAX_DELAY", "1s");
         env.put("PUSH_RETRY_MAX_ATTEMPTS", "100");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.prioritynotify.store.Dialect;
+import dev.prioritynotify.support.LogCapture;
 import dev.prioritynotify.support.MutableClock;
 import dev.prioritynotify.support.SseClient;
 import dev.prioritynotify.support.TestServer;
@@ -42,7 +43,7 @@ class DeliveryTest {
 
     void start(Map<String, String> extra) throws Exception {
         Map<String, String> settings = new HashMap<>(Map.of("VAPID_SUBJECT", "mailto:ops@example.com",
-                "PUSH_ALLOW_INSECURE_ENDPOINTS", "true", "PUSH_WORKER_POLL", "20ms"));
+                "PUSH_ALLOW_INSECURE_ENDPOINTS", "true", "PUSH_ALLOWED_HOSTS", "127.0.0.1,localhost", "PUSH_WORKER_POLL", "20ms"));
         settings.putAll(extra);
         server = TestServer.start(dialect, tmp, settings, clock);
         token = server.newUserToken("alice");
@@ -107,6 +108,7 @@ class DeliveryTest {
         Duration delay1 = Duration.between(t0, Instant.parse(first.get("next_attempt_at").asText()));
         assertThat(delay1).isBetween(Duration.ofMillis(4500), Duration.ofMillis(5500));
         assertThat(first.get("last_error").asText()).contains("500");
+        assertThat(first.get("last_status").asInt()).as("the answer's status").isEqualTo(500);
         clock.advance(delay1.minusMillis(100));
         assertQuiet(device, 1);
 
@@ -216,11 +218,119 @@ class DeliveryTest {
         String id = server.publish(token, "shaky").get("id").asText();
         JsonNode dropped = awaitDelivery(id, "pending", 1);
         assertThat(dropped.get("last_error").asText()).startsWith("connection failed");
+        assertThat(dropped.get("last_status").isNull()).as("no HTTP answer came").isTrue();
         clock.advance(Duration.ofSeconds(6));
         JsonNode timedOut = awaitDelivery(id, "pending", 2);
         assertThat(timedOut.get("last_error").asText()).startsWith("timeout after 1 s");
+        assertThat(timedOut.get("last_status").isNull()).as("no HTTP answer came").isTrue();
         clock.advance(Duration.ofSeconds(12));
         awaitDelivery(id, "delivered", 3);
+    }
+
+    @Test
+    void aPushServiceThatRefusesTheConnectionLeavesNoStatusAndSaysSo() throws Exception {
+        start(Map.of());
+        TestPushService closed = TestPushService.start(vapidKey());
+        TestPushService.Device unreachable = closed.device();
+        closed.close();
+        subscribe(unreachable);
+        JsonNode refused = awaitDelivery(server.publish(token, "nobody listens").get("id").asText(), "pending", 1);
+        assertThat(refused.get("last_status").isNull()).isTrue();
+        assertThat(refused.get("last_error").asText()).isEqualTo("connection refused");
+    }
+
+    @Test
+    void aRemovedDevicesDeliveriesStillShowItsName() throws Exception {
+        start(Map.of());
+        TestPushService.Device device = pushService.device();
+        var subscribed = server.post("/api/push/subscribe", token,
+                device.subscriptionJson().replaceFirst("\\}$", ",\"device_name\":\"Pixel 8\"}"));
+        assertThat(subscribed.status()).isEqualTo(201);
+        String id = server.publish(token, "named").get("id").asText();
+        awaitDelivery(id, "delivered", 1);
+        assertThat(server.delete("/api/push/unsubscribe?id=" + subscribed.json().get("id").asText(), token).status()).isEqualTo(204);
+        JsonNode row = deliveries(id).get(0);
+        assertThat(row.get("device_name").asText()).isEqualTo("Pixel 8");
+        assertThat(row.get("endpoint").asText()).as("the endpoint went with the device").isEqualTo(pushService.origin());
+    }
+
+    /** A device subscribed under the test's lab policy, then the server restarted with {@code changed} settings. */
+    private TestPushService.Device storedThenRestartedWith(Map<String, String> changed) throws Exception {
+        start(Map.of());
+        TestPushService.Device device = pushService.device();
+        subscribe(device);
+        server.restart(changed);
+        return device;
+    }
+
+    @Test
+    void aDeviceStoredUnderTheInsecureFlagIsNoLongerPushedOnceTheServerRestartsWithoutIt() throws Exception {
+        TestPushService.Device device = storedThenRestartedWith(Map.of("PUSH_ALLOW_INSECURE_ENDPOINTS", "false"));
+        try (LogCapture log = LogCapture.warnings()) {
+            String first = server.publish(token, "over plain http").get("id").asText();
+            String second = server.publish(token, "again").get("id").asText();
+            String reason = "not sent: the endpoint policy refuses it: must be an https:// URL";
+            for (String id : List.of(first, second)) {
+                JsonNode failed = awaitDelivery(id, "failed", 0);
+                assertThat(failed.get("last_error").asText()).isEqualTo(reason);
+                assertThat(failed.get("last_status").isNull()).isTrue();
+            }
+            assertThat(device.received()).as("nothing reached the push service").isEmpty();
+            assertThat(log.lines()).as("said once for the push service, not once per push").containsExactly(
+                    "push to " + pushService.origin() + " failed: " + reason);
+
+            JsonNode test = server.post("/api/push/test", token, "").json().get("results");
+            assertThat(test).hasSize(1);
+            assertThat(test.get(0).get("result").asText()).isEqualTo("not_allowed");
+            assertThat(test.get(0).get("detail").asText()).isEqualTo(reason);
+            assertThat(device.received()).isEmpty();
+        }
+        JsonNode listed = subscription();
+        assertThat(listed.get("endpoint").asText()).isEqualTo(Endpoints.truncate(device.endpoint()));
+        assertThat(listed.get("failure_count").asInt()).as("the device is not at fault: it stays as it was").isZero();
+    }
+
+    @Test
+    void aDeviceWhoseHostWasTakenOffTheAllowListIsNoLongerPushed() throws Exception {
+        TestPushService.Device device = storedThenRestartedWith(Map.of("PUSH_ALLOWED_HOSTS", "push.example.net"));
+        JsonNode failed = awaitDelivery(server.publish(token, "to a host no longer allowed").get("id").asText(), "failed", 0);
+        assertThat(failed.get("last_error").asText())
+                .startsWith("not sent: the endpoint policy refuses it: host 127.0.0.1 is not a known push service");
+        assertThat(device.received()).isEmpty();
+        assertThat(server.get("/api/push/subscriptions", token).json().get("total").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void failuresOfOnePushServiceAreLoggedAtOnceThenAtMostOnceAMinuteWithTheCountOfTheRest() throws Exception {
+        start(Map.of());
+        List<TestPushService.Device> devices = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            TestPushService.Device d = pushService.device();
+            d.answer(TestPushService.Answer.status(503), TestPushService.Answer.status(503));
+            subscribe(d);
+            devices.add(d);
+        }
+        try (LogCapture log = LogCapture.warnings()) {
+            String id = server.publish(token, "to a failing service").get("id").asText();
+            await("three first attempts failed", () -> attemptsOfAll(id, 1));
+            String line = "push to " + pushService.origin() + " failed: push service answered 503";
+            assertThat(log.lines()).as("three failures within the minute: one line").containsExactly(line);
+
+            clock.advance(Duration.ofMinutes(1));
+            await("three second attempts failed", () -> attemptsOfAll(id, 2));
+            assertThat(log.lines()).containsExactly(line, line + " (and 2 more such failures since the previous line)");
+            assertThat(String.join("\n", log.lines())).doesNotContain(devices.get(0).id);
+        }
+    }
+
+    private boolean attemptsOfAll(String notificationId, int attempts) {
+        JsonNode all = deliveries(notificationId);
+        for (JsonNode d : all) {
+            if (!d.get("state").asText().equals("pending") || d.get("attempts").asInt() != attempts) {
+                return false;
+            }
+        }
+        return all.size() == 3;
     }
 
     @Test

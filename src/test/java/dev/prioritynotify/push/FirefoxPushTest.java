@@ -80,7 +80,7 @@ class FirefoxPushTest {
         }
         server = TestServer.start(Dialect.SQLITE, tmp, Map.of(
                 "VAPID_SUBJECT", "mailto:ops@example.com",
-                "PUSH_ALLOW_INSECURE_ENDPOINTS", "true"), InstantSource.system());
+                "PUSH_ALLOW_INSECURE_ENDPOINTS", "true", "PUSH_ALLOWED_HOSTS", "127.0.0.1,localhost"), InstantSource.system());
         String token = server.newUserToken("alice");
         TestServer.Response key = server.get("/api/push/vapid-key", null);
         assertThat(key.status()).as(key.body()).isEqualTo(200);

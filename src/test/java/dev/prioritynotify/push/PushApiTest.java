@@ -38,7 +38,7 @@ class PushApiTest {
 
     void start(Map<String, String> extra) throws Exception {
         Map<String, String> settings = new HashMap<>(Map.of("VAPID_SUBJECT", "mailto:ops@example.com",
-                "PUSH_ALLOW_INSECURE_ENDPOINTS", "true"));
+                "PUSH_ALLOW_INSECURE_ENDPOINTS", "true", "PUSH_ALLOWED_HOSTS", "127.0.0.1,localhost"));
         settings.putAll(extra);
         server = TestServer.start(dialect, tmp, settings, InstantSource.system());
         token = server.newUserToken("alice");
@@ -277,6 +277,17 @@ class PushApiTest {
         assertThat(results).hasSize(2);
         assertThat(results).extracting(r -> r.get("result").asText()).containsExactlyInAnyOrder("delivered", "retryable");
         assertThat(ok.received().getFirst().plaintext()).contains("Test notification");
+    }
+
+    @Test
+    void theInsecureFlagStillRefusesHostsThatAreNeitherKnownNorAllowed() throws Exception {
+        TestPushService.Device device = pushService.device();
+        for (String endpoint : List.of("http://evil.example.com/x", "https://push.example.org/x")) {
+            Response r = subscribe(device.subscriptionJson().replace(device.endpoint(), endpoint));
+            assertThat(r.status()).as(endpoint).isEqualTo(422);
+            assertThat(r.detail()).startsWith("endpoint: host " + java.net.URI.create(endpoint).getHost() + " is not a known push service");
+        }
+        assertThat(server.get("/api/push/subscriptions", token).json().get("total").asInt()).isZero();
     }
 
     @Test

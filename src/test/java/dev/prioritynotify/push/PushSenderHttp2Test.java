@@ -155,7 +155,7 @@ class PushSenderHttp2Test {
     private PushSender sender(SslContextFactory.Client tls) {
         Config.Push config = Config.from(Settings.of(Map.of())).push();
         VapidSigner signer = new VapidSigner(VapidKeys.generate(), "mailto:ops@example.com", CryptoProviders.jdk(), clock);
-        return new PushSender(new WebPushEncryption(CryptoProviders.jdk()), signer, new EndpointPolicy(List.of(), true),
+        return new PushSender(new WebPushEncryption(CryptoProviders.jdk()), signer, new EndpointPolicy(List.of("127.0.0.1"), true),
                 config, clock, tls);
     }
 

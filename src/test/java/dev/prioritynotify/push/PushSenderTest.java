@@ -19,7 +19,7 @@ class PushSenderTest {
     MutableClock clock = new MutableClock(Instant.parse("2026-11-25T12:00:00Z"));
     PushSender sender = new PushSender(new WebPushEncryption(CryptoProviders.jdk()),
             new VapidSigner(VapidKeys.generate(), "mailto:ops@example.com", CryptoProviders.jdk(), clock),
-            new EndpointPolicy(List.of(), true), Config.from(Settings.of(Map.of())).push(), clock);
+            new EndpointPolicy(List.of("127.0.0.1"), true), Config.from(Settings.of(Map.of())).push(), clock);
 
     @Test
     void answersAreClassifiedAsTheDeliveryQueueNeedsThem() {

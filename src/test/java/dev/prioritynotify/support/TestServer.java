@@ -30,7 +30,7 @@ public final class TestServer implements AutoCloseable {
     private static final ObjectMapper MAPPER = Json.mapper();
 
     private final TestDatabases.Fresh database;
-    private final Map<String, String> settings;
+    private Map<String, String> settings;
     private final InstantSource clock;
     private App app;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -45,7 +45,15 @@ public final class TestServer implements AutoCloseable {
 
     /** Stops the application and starts it again on the same database and data directory. */
     public void restart() {
+        restart(Map.of());
+    }
+
+    /** Restarts as {@link #restart()} does, with some settings changed (as an operator would between runs). */
+    public void restart(Map<String, String> changed) {
         app.close();
+        Map<String, String> next = new HashMap<>(settings);
+        next.putAll(changed);
+        settings = Map.copyOf(next);
         app = App.start(Config.from(Settings.of(settings)), clock);
     }
 
