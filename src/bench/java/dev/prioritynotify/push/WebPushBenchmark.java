@@ -1,5 +1,10 @@
 package dev.prioritynotify.push;
 
+import dev.prioritynotify.webpush.CryptoProviders;
+import dev.prioritynotify.webpush.P256;
+import dev.prioritynotify.webpush.SubscriptionKeys;
+import dev.prioritynotify.webpush.WebPushEncryption;
+
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;

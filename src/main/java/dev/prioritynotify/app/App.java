@@ -1,5 +1,26 @@
 package dev.prioritynotify.app;
 
+import dev.prioritynotify.push.PushCredentials;
+import dev.prioritynotify.push.PushRoutes;
+import dev.prioritynotify.push.VapidKeyStore;
+import dev.prioritynotify.push.WebPush;
+import dev.prioritynotify.push.delivery.Backoff;
+import dev.prioritynotify.push.delivery.DeliveryRepository;
+import dev.prioritynotify.push.delivery.DeliveryWorkers;
+import dev.prioritynotify.push.delivery.Outbox;
+import dev.prioritynotify.push.delivery.PushMetrics;
+import dev.prioritynotify.push.delivery.PushPayload;
+import dev.prioritynotify.push.delivery.PushSender;
+import dev.prioritynotify.push.subscription.EndpointPolicy;
+import dev.prioritynotify.push.subscription.RateLimiter;
+import dev.prioritynotify.push.subscription.SubscriptionRepository;
+import dev.prioritynotify.webpush.CryptoProviders;
+import dev.prioritynotify.webpush.WebPushEncryption;
+
+import dev.prioritynotify.notification.NotificationListener;
+import dev.prioritynotify.store.SettingsRepository;
+import java.util.Optional;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.prioritynotify.auth.Authenticator;
 import dev.prioritynotify.auth.MeRoutes;
@@ -11,9 +32,6 @@ import dev.prioritynotify.http.Input;
 import dev.prioritynotify.http.Json;
 import dev.prioritynotify.notification.NotificationRoutes;
 import dev.prioritynotify.notification.NotificationService;
-import dev.prioritynotify.push.EndpointPolicy;
-import dev.prioritynotify.push.PushRoutes;
-import dev.prioritynotify.push.WebPush;
 import dev.prioritynotify.store.Database;
 import dev.prioritynotify.store.Ids;
 import dev.prioritynotify.stream.EventLog;
@@ -84,23 +102,24 @@ public final class App implements AutoCloseable {
         Secret secretKey = DataDirectory.secretKey(config);
         ObjectMapper mapper = Json.mapper();
         Input input = new Input(mapper);
-        Authenticator auth = new Authenticator(services.tokens(), services.users());
+        Authenticator auth = new Authenticator(services.tokens(), services.users()::findById);
 
         StreamHub hub = new StreamHub(config.stream().clientBuffer());
         EventLog eventLog = new EventLog(services.db(), hub, mapper, clock);
         services.notifications().addListener(eventLog);
 
         Metrics metrics = new Metrics();
-        EndpointPolicy endpointPolicy = new EndpointPolicy(config.push().allowedHosts(), config.push().allowInsecureEndpoints());
-        WebPush push = WebPush.start(config.push(), services.db(), services.ids(), mapper, clock, secretKey, endpointPolicy,
-                metrics.registry(), services.notifications()::findByIds);
-        services.notifications().addListener(push.outbox());
+        PushFeature pushFeature = push(config, services, mapper, secretKey, clock, metrics);
+        WebPush push = pushFeature.push();
+        services.notifications().addListener(pushFeature.outbox());
 
         HealthRoutes health = new HealthRoutes(services.db());
-        MeRoutes me = new MeRoutes(auth, services.users());
+        MeRoutes me = new MeRoutes(auth, services.users()::findById);
         NotificationRoutes notifications = new NotificationRoutes(services.notifications(), auth, input, services.users()::listIds);
         StreamRoutes stream = new StreamRoutes(auth, eventLog, hub, config.stream());
-        PushRoutes pushRoutes = new PushRoutes(push, endpointPolicy, auth, input, config.push(),
+        PushRoutes pushRoutes = new PushRoutes(push, pushFeature.endpointPolicy(), auth, input,
+                new RateLimiter(config.push().subscribeLimitPerUser(), config.push().subscribeWindow(), clock),
+                new RateLimiter(config.push().subscribeLimitPerAddress(), config.push().subscribeWindow(), clock),
                 services.ids(), clock);
 
         Javalin server = Javalin.create(cfg -> {
@@ -151,6 +170,42 @@ public final class App implements AutoCloseable {
         log.info("listening on {}:{} with {} storage", config.server().host(), server.port(),
                 services.db().dialect().name().toLowerCase(Locale.ROOT));
         return new App(services, hub, push, metrics, jobs, server);
+    }
+
+    /** Web Push as App builds it: what {@code push} answers with, what creation writes to, and the endpoint policy routes check. */
+    private record PushFeature(WebPush push, NotificationListener outbox, EndpointPolicy endpointPolicy) {}
+
+    /**
+     * The Web Push rooms wired together: the protocol ({@code webpush}), devices
+     * ({@code push.subscription}), the durable queue and its workers ({@code push.delivery}).
+     * With no usable VAPID credentials there is no sender: nothing is queued or sent, and the
+     * push routes say why.
+     */
+    private static PushFeature push(Config config, Services services, ObjectMapper mapper, Secret secretKey,
+                                    InstantSource clock, Metrics metrics) {
+        Config.Push settings = config.push();
+        CryptoProviders providers = CryptoProviders.install(settings.cryptoProvider() == Config.CryptoProvider.AUTO
+                ? CryptoProviders.Mode.AUTO : CryptoProviders.Mode.JDK);
+        log.info("push crypto: {}", providers.describe());
+        CryptoProviders.accpUnavailableReason().ifPresent(reason -> log.info("ACCP not in use: {}", reason));
+        EndpointPolicy endpointPolicy = new EndpointPolicy(settings.allowedHosts(), settings.allowInsecureEndpoints());
+        SubscriptionRepository subscriptions = new SubscriptionRepository(services.db(), services.ids());
+        DeliveryRepository deliveries = new DeliveryRepository(services.db(), subscriptions);
+        PushPayload payloads = new PushPayload(mapper, settings);
+        PushCredentials credentials = PushCredentials.load(settings,
+                new VapidKeyStore(new SettingsRepository(services.db()), mapper, clock), secretKey, providers, clock);
+        Optional<PushSender> sender = credentials.signer()
+                .map(signer -> new PushSender(new WebPushEncryption(providers), signer, endpointPolicy, settings, clock));
+        Optional<DeliveryWorkers> workers = sender.map(s -> new DeliveryWorkers(deliveries, subscriptions,
+                services.notifications()::findByIds, s, payloads, settings, clock, new PushMetrics(metrics.registry()),
+                Backoff.of(settings.delivery())));
+        NotificationListener outbox = workers.<NotificationListener>map(w -> new Outbox(subscriptions,
+                services.db().dialect(), services.ids(), clock, settings.delivery(), w)).orElse((transaction, change) -> () -> { });
+        WebPush push = new WebPush(subscriptions, deliveries, services.notifications()::findByIds, credentials, sender, workers,
+                payloads, settings.delivery(), clock);
+        push.registerGauges(metrics.registry());
+        push.start();
+        return new PushFeature(push, outbox, endpointPolicy);
     }
 
     private static void checkHost(String hostHeader, List<String> allowed) {

@@ -4,7 +4,6 @@ import dev.prioritynotify.http.ApiError;
 import dev.prioritynotify.token.Scope;
 import dev.prioritynotify.token.TokenService;
 import dev.prioritynotify.user.User;
-import dev.prioritynotify.user.UserRepository;
 import io.javalin.http.Context;
 
 /** Resolves {@code Authorization: Bearer pn_...} to a {@link Caller} and enforces the scope a route needs. */
@@ -12,9 +11,9 @@ public final class Authenticator {
     private static final String BEARER = "Bearer ";
 
     private final TokenService tokens;
-    private final UserRepository users;
+    private final Users users;
 
-    public Authenticator(TokenService tokens, UserRepository users) {
+    public Authenticator(TokenService tokens, Users users) {
         this.tokens = tokens;
         this.users = users;
     }
@@ -22,14 +21,14 @@ public final class Authenticator {
     /** A caller with the scope who is also an administrator. */
     public Caller requireAdmin(Context ctx, Scope scope) {
         Caller caller = require(ctx, scope);
-        if (!users.findById(caller.userId()).map(User::admin).orElse(false)) {
+        if (!users.find(caller.userId()).map(User::admin).orElse(false)) {
             throw ApiError.forbidden("Authorization: only administrators may do this");
         }
         return caller;
     }
 
     public boolean isAdmin(Caller caller) {
-        return users.findById(caller.userId()).map(User::admin).orElse(false);
+        return users.find(caller.userId()).map(User::admin).orElse(false);
     }
 
     public Caller require(Context ctx, Scope scope) {

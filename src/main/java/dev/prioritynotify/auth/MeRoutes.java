@@ -2,7 +2,6 @@ package dev.prioritynotify.auth;
 
 import dev.prioritynotify.http.ApiError;
 import dev.prioritynotify.token.Scope;
-import dev.prioritynotify.user.UserRepository;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Instant;
@@ -12,9 +11,9 @@ import java.util.UUID;
 /** {@code GET /api/me}: who the caller is, with the scopes of the credential used. */
 public final class MeRoutes {
     private final Authenticator auth;
-    private final UserRepository users;
+    private final Users users;
 
-    public MeRoutes(Authenticator auth, UserRepository users) {
+    public MeRoutes(Authenticator auth, Users users) {
         this.auth = auth;
         this.users = users;
     }
@@ -28,7 +27,7 @@ public final class MeRoutes {
 
     private void me(Context ctx) {
         Caller caller = auth.authenticate(ctx);
-        var user = users.findById(caller.userId()).orElseThrow(() -> ApiError.notFound("user"));
+        var user = users.find(caller.userId()).orElseThrow(() -> ApiError.notFound("user"));
         ctx.json(new MeView(user.id(), user.sub(), user.email(), user.name(), user.admin(),
                 caller.scopes().stream().sorted().map(Scope::wire).toList(), user.createdAt(), user.lastLoginAt()));
     }

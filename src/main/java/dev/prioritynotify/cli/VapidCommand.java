@@ -1,6 +1,7 @@
 package dev.prioritynotify.cli;
 
-import dev.prioritynotify.push.VapidKeys;
+import dev.prioritynotify.webpush.VapidKeys;
+
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 

@@ -1,5 +1,6 @@
 package dev.prioritynotify.config;
 
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

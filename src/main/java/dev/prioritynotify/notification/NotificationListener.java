@@ -2,7 +2,7 @@ package dev.prioritynotify.notification;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.jdbi.v3.core.Handle;
+import dev.prioritynotify.store.Transaction;
 
 /**
  * Takes part in every notification change. {@link #record} runs inside the change's transaction,
@@ -12,7 +12,7 @@ import org.jdbi.v3.core.Handle;
  */
 @FunctionalInterface
 public interface NotificationListener {
-    Runnable record(Handle transaction, NotificationChange change);
+    Runnable record(Transaction transaction, NotificationChange change);
 
     /**
      * The creation of many notifications in one transaction (a chunk of a broadcast), each for a
@@ -20,7 +20,7 @@ public interface NotificationListener {
      * writes per notification overrides it to write the whole chunk in a few statements. The
      * returned action runs once, after the commit.
      */
-    default Runnable recordCreated(Handle transaction, List<Notification> created) {
+    default Runnable recordCreated(Transaction transaction, List<Notification> created) {
         List<Runnable> actions = new ArrayList<>(created.size());
         for (Notification n : created) {
             actions.add(record(transaction, new NotificationChange.Created(n)));

@@ -2,6 +2,7 @@ package dev.prioritynotify.notification;
 
 import dev.prioritynotify.store.Database;
 import dev.prioritynotify.store.Ids;
+import dev.prioritynotify.store.Transaction;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
@@ -99,7 +100,7 @@ public final class NotificationService {
                     notifications.insertAll(h, batch);
                     List<Runnable> actions = new ArrayList<>(listeners.size());
                     for (NotificationListener listener : listeners) {
-                        actions.add(listener.recordCreated(h, batch));
+                        actions.add(listener.recordCreated(new Transaction(h), batch));
                     }
                     return actions;
                 });
@@ -209,7 +210,7 @@ public final class NotificationService {
     private List<Runnable> recordWithListeners(Handle h, NotificationChange change) {
         List<Runnable> actions = new ArrayList<>(listeners.size());
         for (NotificationListener listener : listeners) {
-            actions.add(listener.record(h, change));
+            actions.add(listener.record(new Transaction(h), change));
         }
         return actions;
     }

@@ -1,5 +1,13 @@
 package dev.prioritynotify.push;
 
+import dev.prioritynotify.push.subscription.EndpointPolicy;
+import dev.prioritynotify.push.subscription.NewSubscription;
+import dev.prioritynotify.push.subscription.PushSubscription;
+import dev.prioritynotify.push.subscription.RateLimiter;
+import dev.prioritynotify.push.subscription.Upserted;
+import dev.prioritynotify.webpush.InvalidSubscriptionKeyException;
+import dev.prioritynotify.webpush.SubscriptionKeys;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.prioritynotify.auth.Authenticator;
@@ -37,14 +45,15 @@ public final class PushRoutes {
     private final Ids ids;
     private final InstantSource clock;
 
-    public PushRoutes(WebPush push, EndpointPolicy policy, Authenticator auth, Input input,
-                      dev.prioritynotify.config.Config.Push config, Ids ids, InstantSource clock) {
+    /** @param perUser, perAddress the subscribe rate limits ({@code PUSH_SUBSCRIBE_LIMIT_*}) */
+    public PushRoutes(WebPush push, EndpointPolicy policy, Authenticator auth, Input input, RateLimiter perUser,
+                      RateLimiter perAddress, Ids ids, InstantSource clock) {
         this.push = push;
         this.policy = policy;
         this.auth = auth;
         this.input = input;
-        this.perUser = new RateLimiter(config.subscribeLimitPerUser(), config.subscribeWindow(), clock);
-        this.perAddress = new RateLimiter(config.subscribeLimitPerAddress(), config.subscribeWindow(), clock);
+        this.perUser = perUser;
+        this.perAddress = perAddress;
         this.ids = ids;
         this.clock = clock;
     }
@@ -106,9 +115,8 @@ public final class PushRoutes {
         if (userAgent != null && userAgent.length() > MAX_USER_AGENT) {
             userAgent = userAgent.substring(0, MAX_USER_AGENT);
         }
-        SubscriptionRepository.Upserted result = push.subscriptions().upsert(caller.userId(),
-                new SubscriptionRepository.NewSubscription(endpoint, parsed, userAgent, deviceName.orElse(null), minPriority),
-                clock.instant());
+        Upserted result = push.subscribe(caller.userId(),
+                new NewSubscription(endpoint, parsed, userAgent, deviceName.orElse(null), minPriority));
         ctx.status(result.created() ? 201 : 200).json(SubscriptionView.of(result.subscription()));
     }
 
@@ -124,7 +132,7 @@ public final class PushRoutes {
             } catch (IllegalArgumentException e) {
                 throw ApiError.invalid("id", "must be a UUID");
             }
-            removed = push.subscriptions().deleteById(caller.userId(), uuid);
+            removed = push.unsubscribeById(caller.userId(), uuid);
         } else {
             String endpoint = ctx.queryParam("endpoint");
             if (endpoint == null || endpoint.isBlank()) {
@@ -133,7 +141,7 @@ public final class PushRoutes {
             if (endpoint == null) {
                 throw ApiError.invalid("endpoint", "is required (in the body, or ?endpoint= or ?id=)");
             }
-            removed = push.subscriptions().deleteByEndpoint(caller.userId(), endpoint);
+            removed = push.unsubscribeByEndpoint(caller.userId(), endpoint);
         }
         if (!removed) {
             throw ApiError.notFound("subscription");
@@ -149,9 +157,9 @@ public final class PushRoutes {
             if (!auth.isAdmin(caller)) {
                 throw ApiError.forbidden("all: only administrators may list every user's subscriptions");
             }
-            found = push.subscriptions().listAll();
+            found = push.allDevices();
         } else {
-            found = push.subscriptions().listByUser(caller.userId());
+            found = push.devices(caller.userId());
         }
         ctx.json(Map.of("items", found.stream().map(SubscriptionView::of).toList(), "total", found.size()));
     }

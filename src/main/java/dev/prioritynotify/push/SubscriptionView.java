@@ -1,5 +1,7 @@
 package dev.prioritynotify.push;
 
+import dev.prioritynotify.push.subscription.PushSubscription;
+
 import java.time.Instant;
 import java.util.UUID;
 

@@ -1,5 +1,7 @@
 package dev.prioritynotify.push;
 
+import dev.prioritynotify.webpush.VapidKeys;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.prioritynotify.config.Config;
@@ -26,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * {@link PushUnavailable} naming the setting that fixes it: push is disabled, the server itself
  * keeps running.
  */
-final class VapidKeyStore {
+public final class VapidKeyStore {
     private static final Logger log = LoggerFactory.getLogger(VapidKeyStore.class);
     static final String SETTING = "vapid.keys";
     private static final byte[] KEY_INFO = "priority-notify vapid private key v1".getBytes(StandardCharsets.US_ASCII);
@@ -35,7 +37,7 @@ final class VapidKeyStore {
     private final ObjectMapper mapper;
     private final InstantSource clock;
 
-    VapidKeyStore(SettingsRepository settings, ObjectMapper mapper, InstantSource clock) {
+    public VapidKeyStore(SettingsRepository settings, ObjectMapper mapper, InstantSource clock) {
         this.settings = settings;
         this.mapper = mapper;
         this.clock = clock;

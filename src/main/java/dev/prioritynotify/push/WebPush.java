@@ -1,5 +1,17 @@
 package dev.prioritynotify.push;
 
+import dev.prioritynotify.push.delivery.DeliveryRepository;
+import dev.prioritynotify.push.delivery.DeliveryWorkers;
+import dev.prioritynotify.push.delivery.NotificationLookup;
+import dev.prioritynotify.push.delivery.PushPayload;
+import dev.prioritynotify.push.delivery.PushSender;
+import dev.prioritynotify.push.delivery.SendResult;
+import dev.prioritynotify.push.subscription.NewSubscription;
+import dev.prioritynotify.push.subscription.PushSubscription;
+import dev.prioritynotify.push.subscription.SubscriptionRepository;
+import dev.prioritynotify.push.subscription.Upserted;
+import dev.prioritynotify.webpush.VapidKeys;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.prioritynotify.config.Config;
 import dev.prioritynotify.config.Secret;
@@ -41,78 +53,42 @@ public final class WebPush implements AutoCloseable {
 
     private final SubscriptionRepository subscriptions;
     private final DeliveryRepository deliveries;
-    private final Optional<VapidKeys> keys;
+    private final NotificationLookup notifications;
+    private final PushCredentials credentials;
     private final Optional<PushSender> sender;
     private final Optional<DeliveryWorkers> workers;
     private final PushPayload payloads;
-    private final Config.Push config;
-    private final Database db;
-    private final Ids ids;
     private final InstantSource clock;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Semaphore inFlight = new Semaphore(MAX_CONCURRENT_SENDS);
-    private final Optional<String> unavailable;
+    private final Config.Delivery config;
 
-    private WebPush(SubscriptionRepository subscriptions, DeliveryRepository deliveries, Optional<VapidKeys> keys,
-                    Optional<PushSender> sender, Optional<DeliveryWorkers> workers, PushPayload payloads, Config.Push config,
-                    Database db, Ids ids, InstantSource clock, Optional<String> unavailable) {
+    /** Built by {@code App}; with push unavailable there is no sender and no workers, and nothing is queued. */
+    public WebPush(SubscriptionRepository subscriptions, DeliveryRepository deliveries, NotificationLookup notifications,
+                   PushCredentials credentials, Optional<PushSender> sender, Optional<DeliveryWorkers> workers,
+                   PushPayload payloads, Config.Delivery config, InstantSource clock) {
         this.subscriptions = subscriptions;
+        this.notifications = notifications;
         this.deliveries = deliveries;
-        this.keys = keys;
+        this.credentials = credentials;
         this.sender = sender;
         this.workers = workers;
         this.payloads = payloads;
         this.config = config;
-        this.db = db;
-        this.ids = ids;
         this.clock = clock;
-        this.unavailable = unavailable;
     }
 
-    /**
-     * @param notifications how the workers read the notifications of the pushes they have claimed (by id)
-     */
-    public static WebPush start(Config.Push config, Database db, Ids ids, ObjectMapper mapper, InstantSource clock,
-                                Secret secretKey, EndpointPolicy policy, MeterRegistry metrics,
-                                Function<Collection<UUID>, List<Notification>> notifications) {
-        CryptoProviders providers = CryptoProviders.install(config.cryptoProvider() == Config.CryptoProvider.AUTO
-                ? CryptoProviders.Mode.AUTO : CryptoProviders.Mode.JDK);
-        log.info("push crypto: {}", providers.describe());
-        CryptoProviders.accpUnavailableReason().ifPresent(reason -> log.info("ACCP not in use: {}", reason));
-        SubscriptionRepository subscriptions = new SubscriptionRepository(db, ids);
-        PushPayload payloads = new PushPayload(mapper, config);
-        Optional<VapidKeys> keys = Optional.empty();
-        Optional<PushSender> sender = Optional.empty();
-        String unavailable = null;
-        try {
-            VapidKeys loaded = new VapidKeyStore(new SettingsRepository(db), mapper, clock).load(config, secretKey);
-            String subject = config.vapidSubject().orElseThrow(() -> new PushUnavailable(
-                    "VAPID_SUBJECT: not set (set it to a mailto: or https: contact for push services; an https BASE_URL also serves)"));
-            VapidSigner signer;
-            try {
-                signer = new VapidSigner(loaded, subject, config.vapidTokenValidity(), providers, clock);
-            } catch (IllegalArgumentException e) {
-                throw new PushUnavailable(e.getMessage());
-            }
-            keys = Optional.of(loaded);
-            sender = Optional.of(new PushSender(new WebPushEncryption(providers), signer, policy, config, clock));
-            log.info("Web Push enabled; VAPID public key {}", loaded.publicKeyBase64Url());
-        } catch (PushUnavailable e) {
-            unavailable = e.getMessage();
-            log.warn("{}; Web Push is disabled", unavailable);
-        }
-        DeliveryRepository deliveries = new DeliveryRepository(db, subscriptions);
-        Optional<DeliveryWorkers> workers = sender.map(s -> new DeliveryWorkers(deliveries, subscriptions, notifications, s,
-                payloads, config, clock, new PushMetrics(metrics),
-                new Backoff(config.delivery().retryBase(), config.delivery().retryMaxDelay(),
-                        config.delivery().retryMaxAttempts(), () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble())));
+    /** The gauges of devices and of the queue, read when scraped. */
+    public void registerGauges(MeterRegistry metrics) {
         Gauge.builder("push_subscriptions_active", subscriptions, SubscriptionRepository::count)
                 .description("stored push subscriptions").register(metrics);
         Gauge.builder("push_deliveries_pending", deliveries, DeliveryRepository::countPending)
                 .description("pushes waiting to be sent or being sent").register(metrics);
+    }
+
+    /** Starts sending what the outbox holds (nothing to do with push unavailable). */
+    public void start() {
         workers.ifPresent(DeliveryWorkers::start);
-        return new WebPush(subscriptions, deliveries, keys, sender, workers, payloads, config, db, ids, clock,
-                Optional.ofNullable(unavailable));
     }
 
     public boolean enabled() {
@@ -121,44 +97,56 @@ public final class WebPush implements AutoCloseable {
 
     /** When push is disabled: what is missing and which setting fixes it (the line logged at start-up). */
     public Optional<String> unavailableReason() {
-        return unavailable;
+        return credentials.unavailable();
     }
 
     /** The application server key browsers subscribe with (base64url, uncompressed point). */
     public Optional<String> publicKey() {
-        return enabled() ? keys.map(VapidKeys::publicKeyBase64Url) : Optional.empty();
+        return enabled() ? credentials.keys().map(VapidKeys::publicKeyBase64Url) : Optional.empty();
     }
 
-    public SubscriptionRepository subscriptions() {
-        return subscriptions;
+    /** Stores the browser's subscription for the user: a new device, or the known endpoint updated. */
+    public Upserted subscribe(UUID userId, NewSubscription subscription) {
+        return subscriptions.upsert(userId, subscription, clock.instant());
     }
 
-    /**
-     * Takes part in notification creation: the outbox rows commit with the notification. With
-     * push disabled nothing is queued (there would be no key to send them with).
-     */
-    public NotificationListener outbox() {
-        return workers.<NotificationListener>map(w -> new Outbox(db.dialect(), ids, clock, config.delivery(), w))
-                .orElse((transaction, change) -> () -> { });
+    /** @return false when the user has no such device */
+    public boolean unsubscribeById(UUID userId, UUID id) {
+        return subscriptions.deleteById(userId, id);
+    }
+
+    /** @return false when the user has no device with that endpoint */
+    public boolean unsubscribeByEndpoint(UUID userId, String endpoint) {
+        return subscriptions.deleteByEndpoint(userId, endpoint);
+    }
+
+    public List<PushSubscription> devices(UUID userId) {
+        return subscriptions.listByUser(userId);
+    }
+
+    /** Every user's devices (administrators). */
+    public List<PushSubscription> allDevices() {
+        return subscriptions.listAll();
     }
 
     /** Per-device state of one notification's pushes; empty when the user has no such notification. */
     public Optional<List<DeliveryRepository.DeliveryView>> deliveries(UUID userId, UUID notificationId) {
-        return deliveries.forNotification(userId, notificationId);
+        boolean owned = notifications.byIds(List.of(notificationId)).stream().anyMatch(n -> n.userId().equals(userId));
+        return owned ? Optional.of(deliveries.forNotification(userId, notificationId)) : Optional.empty();
     }
 
     /** Daily: forget finished deliveries past their retention, and remove devices that have only failed for too long. */
     public void housekeeping() {
         Instant now = clock.instant();
-        int pruned = deliveries.pruneFinishedBefore(now.minus(config.delivery().retention()));
-        int stale = deliveries.deleteStaleSubscriptions(now.minus(config.delivery().staleAfter()));
+        int pruned = deliveries.pruneFinishedBefore(now.minus(config.retention()));
+        int stale = subscriptions.deleteStale(now.minus(config.staleAfter()));
         deliveries.deleteOrphanBursts();
         if (pruned > 0 || stale > 0) {
             log.info("push housekeeping: {} finished deliveries pruned, {} stale subscriptions removed", pruned, stale);
         }
     }
 
-    /** One device's outcome, for the test push and the logs. */
+    /** One device's outcome, for the test push: {@code result} is {@link SendResult#outcome()}, the queue's name for it too. */
     public record Outcome(UUID subscriptionId, String endpoint, String deviceName, String result, String detail) {}
 
     /**
@@ -202,32 +190,32 @@ public final class WebPush implements AutoCloseable {
         return switch (result) {
             case SendResult.Delivered d -> {
                 subscriptions.markDelivered(s.id(), clock.instant());
-                yield outcome(s, "delivered", "status " + d.status());
+                yield outcome(s, d, "status " + d.status());
             }
             case SendResult.Gone g -> {
                 subscriptions.deleteGone(s.id());
                 log.info("push subscription {} of user {} is gone ({}); removed", s.endpointForDisplay(), s.userId(), g.status());
-                yield outcome(s, "gone", "status " + g.status() + "; subscription removed");
+                yield outcome(s, g, "status " + g.status() + "; subscription removed");
             }
-            case SendResult.RetryAfter r -> failed(s, "retry_after", "rate limited; retry after " + r.after().toSeconds() + " s");
-            case SendResult.Retryable r -> failed(s, "retryable", r.reason());
-            case SendResult.Rejected r -> failed(s, "rejected", r.reason());
+            case SendResult.RetryAfter r -> failed(s, r, "rate limited; retry after " + r.after().toSeconds() + " s");
+            case SendResult.Retryable r -> failed(s, r, r.reason());
+            case SendResult.Rejected r -> failed(s, r, r.reason());
             case SendResult.NotAllowed r -> {
                 // As in the queue: not sent, and not counted against the device.
                 log.warn("test push to {} not sent: {}", s.endpointForDisplay(), r.reason());
-                yield outcome(s, "not_allowed", r.reason());
+                yield outcome(s, r, r.reason());
             }
         };
     }
 
-    private Outcome failed(PushSubscription s, String result, String detail) {
+    private Outcome failed(PushSubscription s, SendResult result, String detail) {
         subscriptions.markFailed(s.id(), detail, clock.instant());
         log.warn("push to {} failed: {}", s.endpointForDisplay(), detail);
         return outcome(s, result, detail);
     }
 
-    private static Outcome outcome(PushSubscription s, String result, String detail) {
-        return new Outcome(s.id(), s.endpointForDisplay(), s.deviceName(), result, detail);
+    private static Outcome outcome(PushSubscription s, SendResult result, String detail) {
+        return new Outcome(s.id(), s.endpointForDisplay(), s.deviceName(), result.outcome(), detail);
     }
 
     @Override

@@ -35,6 +35,16 @@ public final class JdbcBatch {
 
     private JdbcBatch() {}
 
+    /** A long IN list in pieces of {@value #IN_LIST_CHUNK}, one statement each. */
+    public static <T> List<List<T>> chunks(Collection<T> values) {
+        List<T> all = List.copyOf(values);
+        List<List<T>> chunks = new java.util.ArrayList<>((all.size() + IN_LIST_CHUNK - 1) / IN_LIST_CHUNK);
+        for (int from = 0; from < all.size(); from += IN_LIST_CHUNK) {
+            chunks.add(all.subList(from, Math.min(all.size(), from + IN_LIST_CHUNK)));
+        }
+        return chunks;
+    }
+
     /**
      * Runs an UPDATE or DELETE whose {@code %s} is the list of an {@code id IN (%s)} condition, for
      * a whole set of rows in one statement (in chunks of {@value #IN_LIST_CHUNK}): on hot paths,

@@ -9,6 +9,7 @@ import dev.prioritynotify.notification.NotificationView;
 import dev.prioritynotify.store.Database;
 import dev.prioritynotify.store.Dialect;
 import dev.prioritynotify.store.JdbcBatch;
+import dev.prioritynotify.store.Transaction;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
@@ -62,13 +63,13 @@ public final class EventLog implements NotificationListener {
     }
 
     @Override
-    public Runnable record(Handle h, NotificationChange change) {
-        return recordAll(h, List.of(change));
+    public Runnable record(Transaction tx, NotificationChange change) {
+        return recordAll(tx.handle(), List.of(change));
     }
 
     @Override
-    public Runnable recordCreated(Handle h, List<Notification> created) {
-        return recordAll(h, created.stream().<NotificationChange>map(NotificationChange.Created::new).toList());
+    public Runnable recordCreated(Transaction tx, List<Notification> created) {
+        return recordAll(tx.handle(), created.stream().<NotificationChange>map(NotificationChange.Created::new).toList());
     }
 
     /** Changes of different users, numbered by one statement and written by one batch; published in order after commit. */

@@ -144,7 +144,7 @@ class CliTest {
         assertThat(lines).hasSize(2);
         assertThat(lines.get(0)).matches("VAPID_PUBLIC_KEY=B[A-Za-z0-9_-]{86}");
         assertThat(lines.get(1)).matches("VAPID_PRIVATE_KEY=[A-Za-z0-9_-]{43}");
-        var keys = dev.prioritynotify.push.VapidKeys.parse(lines.get(0).substring(17), lines.get(1).substring(18));
+        var keys = dev.prioritynotify.webpush.VapidKeys.parse(lines.get(0).substring(17), lines.get(1).substring(18));
         assertThat(keys.publicKeyBase64Url()).isEqualTo(lines.get(0).substring(17));
     }
 

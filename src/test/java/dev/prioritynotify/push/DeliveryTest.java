@@ -1,5 +1,7 @@
 package dev.prioritynotify.push;
 
+import dev.prioritynotify.webpush.Endpoints;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,7 @@
 package dev.prioritynotify.push;
 
+import dev.prioritynotify.webpush.VapidKeys;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;

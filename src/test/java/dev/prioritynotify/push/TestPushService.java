@@ -1,5 +1,8 @@
 package dev.prioritynotify.push;
 
+import dev.prioritynotify.webpush.SubscriptionKeys;
+import dev.prioritynotify.webpush.WebPushTestDecryptor;
+
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -223,8 +226,7 @@ final class TestPushService implements AutoCloseable {
                 return "k is not the server's public key";
             }
             byte[] point = Base64.getUrlDecoder().decode(key);
-            ECPublicKey publicKey = (ECPublicKey) KeyFactory.getInstance("EC", "SunEC")
-                    .generatePublic(new X509EncodedKeySpec(P256.spki(point)));
+            ECPublicKey publicKey = WebPushTestDecryptor.publicKeyOf(point);
             SignedJWT jwt = SignedJWT.parse(token);
             if (!JWSAlgorithm.ES256.equals(jwt.getHeader().getAlgorithm())) {
                 return "alg is not ES256";
