@@ -1,0 +1,78 @@
+package dev.prioritynotify.architecture;
+
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The map of the code: which package may use which. A change that crosses a line drawn here
+ * fails the build; when a new package or room is added, it gets its rule here. README's Layout
+ * section says the same in prose.
+ */
+@AnalyzeClasses(packages = "dev.prioritynotify", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+    private static final String ROOT = "dev.prioritynotify";
+    /** The features: each owns its tables, SQL, service and routes. */
+    private static final String[] FEATURES = {
+        ROOT + ".auth..", ROOT + ".notification..", ROOT + ".push..", ROOT + ".stream..", ROOT + ".token..",
+        ROOT + ".user..", ROOT + ".webpush.."
+    };
+
+    private static ArchRule dependsOnNothingOfTheProjectOutside(String pkg) {
+        return noClasses().that().resideInAPackage(ROOT + pkg + "..").should().dependOnClassesThat(
+                resideInAPackage(ROOT + "..").and(resideOutsideOfPackage(ROOT + pkg + "..")));
+    }
+
+    @ArchTest
+    static final ArchRule packagesHaveNoCycles = slices().matching(ROOT + ".(**)").should().beFreeOfCycles();
+
+    @ArchTest
+    static final ArchRule webPushProtocolIsALeaf = dependsOnNothingOfTheProjectOutside(".webpush")
+            .because("RFC 8291/8292 and P-256 are a library of their own: pure, no I/O, usable without the server");
+
+    @ArchTest
+    static final ArchRule configDependsOnNothingOfTheProject = dependsOnNothingOfTheProjectOutside(".config");
+
+    @ArchTest
+    static final ArchRule storeDependsOnNoFeature = noClasses().that().resideInAPackage(ROOT + ".store..")
+            .should().dependOnClassesThat().resideInAnyPackage(FEATURES)
+            .orShould().dependOnClassesThat().resideInAnyPackage(ROOT + ".app..", ROOT + ".cli..", ROOT + ".http..");
+
+    @ArchTest
+    static final ArchRule notificationsKnowNothingOfWhoListens = noClasses().that().resideInAPackage(ROOT + ".notification..")
+            .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".push..", ROOT + ".webpush..", ROOT + ".stream..",
+                    ROOT + ".app..", ROOT + ".cli..")
+            .because("streams and pushes register as the notification service's listeners (NotificationListener)");
+
+    @ArchTest
+    static final ArchRule devicesKnowNothingOfDelivery = noClasses().that().resideInAPackage(ROOT + ".push.subscription..")
+            .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".push.delivery..", ROOT + ".push");
+
+    @ArchTest
+    static final ArchRule deliveryKnowsNothingOfTheFeatureAbove = noClasses().that().resideInAPackage(ROOT + ".push.delivery..")
+            .should().dependOnClassesThat().resideInAPackage(ROOT + ".push");
+
+    @ArchTest
+    static final ArchRule onlyTheCompositionRootAndTheCliKnowTheApp = noClasses().that().resideOutsideOfPackages(ROOT + ".app..", ROOT + ".cli..")
+            .should().dependOnClassesThat().resideInAPackage(ROOT + ".app..");
+
+    @ArchTest
+    static final ArchRule routesNeverTouchRepositories = noClasses().that().haveSimpleNameEndingWith("Routes")
+            .should().dependOnClassesThat().haveSimpleNameEndingWith("Repository")
+            .because("handlers parse, authorise and answer; what they need they ask a service or an interface they declare");
+
+    @ArchTest
+    static final ArchRule routesKnowNoJdbi = noClasses().that().haveSimpleNameEndingWith("Routes")
+            .should().dependOnClassesThat().resideInAPackage("org.jdbi..");
+
+    @ArchTest
+    static final ArchRule interfacesBetweenFeaturesSpeakOfTransactionsNotJdbi = noClasses().that().areInterfaces()
+            .and().arePublic().should().dependOnClassesThat().resideInAPackage("org.jdbi..")
+            .because("a feature that writes in another's transaction gets a store.Transaction (NotificationListener)");
+}
