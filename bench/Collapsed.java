@@ -54,7 +54,9 @@ public final class Collapsed {
     }
 
     private static void print(Map<String, Long> counts, long total, int rows) {
-        counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(rows)
+        counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(rows)
                 .forEach(e -> System.out.printf("%5.1f %%  %s%n", 100.0 * e.getValue() / total, e.getKey()));
     }
 }

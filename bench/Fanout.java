@@ -30,18 +30,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
-import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -114,7 +114,18 @@ public final class Fanout {
 
         // The admin and its token through the CLI (this also migrates the database).
         run(serverCp, "", env, work.resolve("cli.log"), "user", "create", "admin", "--admin");
-        String token = run(serverCp, "", env, work.resolve("cli.log"), "token", "create", "--user", "admin", "--name", "bench").strip();
+        String token = run(
+                        serverCp,
+                        "",
+                        env,
+                        work.resolve("cli.log"),
+                        "token",
+                        "create",
+                        "--user",
+                        "admin",
+                        "--name",
+                        "bench")
+                .strip();
 
         List<String[]> keys = keyPool(Integer.parseInt(opt.getOrDefault("key-pool", "256")));
         long t0 = System.nanoTime();
@@ -126,18 +137,22 @@ public final class Fanout {
         }
         System.out.printf("# setup: %,d subscriptions inserted in %.1f s (key pool %d)%n", n, secs(t0), keys.size());
 
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         if (!serverOpts.isBlank()) {
             command.addAll(List.of(serverOpts.trim().split("\\s+")));
         }
-        command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", serverCp, "dev.prioritynotify.cli.Main", "serve"));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+        command.addAll(
+                List.of("--enable-native-access=ALL-UNNAMED", "-cp", serverCp, "dev.prioritynotify.cli.Main", "serve"));
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectOutput(work.resolve("server.log").toFile());
         pb.environment().putAll(env);
         Process server = pb.start();
         int status = 0;
         try {
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpClient http =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             waitReady(http, serverPort, server);
             System.out.println("# server pid " + server.pid());
             // Round 1 warms the server up (JIT, connections, statement caches), as a server that
@@ -154,7 +169,10 @@ public final class Fanout {
                 boolean measuring = round > rounds - measured;
                 String label = measuring ? "measured" : "warm-up";
                 if (round == rounds - measured + 1 && profiler != null) {
-                    profiler(server.pid(), profiler, "start,event=" + opt.getOrDefault("profile-event", "cpu") + ",interval=1ms");
+                    profiler(
+                            server.pid(),
+                            profiler,
+                            "start,event=" + opt.getOrDefault("profile-event", "cpu") + ",interval=1ms");
                 }
                 long cpuBefore = cpuTicks(server.pid());
                 long writtenBefore = ioCounter(server.pid(), "wchar");
@@ -162,11 +180,16 @@ public final class Fanout {
                 h2.set(0);
                 long start = System.nanoTime();
                 String path = scenario.equals("one-to-many") ? "/api/notifications/" : "/api/notifications/broadcast";
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serverPort + path))
-                        .timeout(Duration.ofSeconds(maxSeconds)).header("Authorization", "Bearer " + token)
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"title\":\"Disk almost full on db-1\",\"message\":\"/var at 93 %, growing 2 %/h\",\"priority\":\"high\",\"source\":\"monitoring\"}"))
-                        .build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serverPort + path))
+                                .timeout(Duration.ofSeconds(maxSeconds))
+                                .header("Authorization", "Bearer " + token)
+                                .header("Content-Type", "application/json")
+                                .POST(
+                                        HttpRequest.BodyPublishers.ofString(
+                                                "{\"title\":\"Disk almost full on db-1\",\"message\":\"/var at 93 %, growing 2 %/h\",\"priority\":\"high\",\"source\":\"monitoring\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 double created = secs(start);
                 if (r.statusCode() != 201) {
                     throw new IllegalStateException("create answered " + r.statusCode() + ": " + r.body());
@@ -179,9 +202,22 @@ public final class Fanout {
                 double total = (lastAckNanos - start) / 1e9;
                 double cpu = (cpuTicks(server.pid()) - cpuBefore) / 100.0;
                 double writtenMb = (ioCounter(server.pid(), "wchar") - writtenBefore) / 1e6;
-                System.out.printf("hub %s %s (%s): %,d pushes acknowledged of %,d in %.2f s = %,.0f pushes/s end to end "
+                System.out.printf(
+                        "hub %s %s (%s): %,d pushes acknowledged of %,d in %.2f s = %,.0f pushes/s end to end "
                                 + "(creating took %.2f s); %,d over HTTP/2; server CPU %.1f s = %.2f cores, %.0f µs per push; server wrote %.0f MB%n",
-                        scenario, dbKind, label, got, n, total, got / total, created, h2.get(), cpu, cpu / total, cpu * 1e6 / got, writtenMb);
+                        scenario,
+                        dbKind,
+                        label,
+                        got,
+                        n,
+                        total,
+                        got / total,
+                        created,
+                        h2.get(),
+                        cpu,
+                        cpu / total,
+                        cpu * 1e6 / got,
+                        writtenMb);
                 if (got < n) {
                     System.out.println("# WARNING: not all pushes arrived within " + maxSeconds + " s");
                     status = 1;
@@ -200,8 +236,10 @@ public final class Fanout {
                 }
             }
             double rate = median(rates);
-            System.out.printf("hub %s %s: median of %d measured rounds %,.0f pushes/s, %.0f µs of server CPU per push "
-                    + "(first round, cold JVM: %,.0f pushes/s)%n", scenario, dbKind, rates.size(), rate, median(cpuPerPush), firstRate);
+            System.out.printf(
+                    "hub %s %s: median of %d measured rounds %,.0f pushes/s, %.0f µs of server CPU per push "
+                            + "(first round, cold JVM: %,.0f pushes/s)%n",
+                    scenario, dbKind, rates.size(), rate, median(cpuPerPush), firstRate);
             if (profiler != null) {
                 Path out = Path.of(opt.get("profile-out")).toAbsolutePath();
                 profiler(server.pid(), profiler, "stop,collapsed,file=" + out);
@@ -223,15 +261,25 @@ public final class Fanout {
         Path keysFile = work.resolve("keys.json");
         StringBuilder json = new StringBuilder("[");
         for (int i = 0; i < keys.size(); i++) {
-            json.append(i == 0 ? "" : ",").append("{\"p256dh\":\"").append(keys.get(i)[0]).append("\"}");
+            json.append(i == 0 ? "" : ",")
+                    .append("{\"p256dh\":\"")
+                    .append(keys.get(i)[0])
+                    .append("\"}");
         }
         Files.writeString(keysFile, json.append("]").toString());
         acked.set(0);
         Path nodeDir = Path.of(opt.getOrDefault("node-dir", "bench/webpush-node"));
-        Process node = new ProcessBuilder("node", nodeDir.resolve("send.js").toString(), sinkOrigin, Integer.toString(n),
-                opt.getOrDefault("node-concurrency", "50"), keysFile.toString(),
-                Integer.toString(rounds > measured ? n : 0), Integer.toString(measured))
-                .redirectErrorStream(true).start();
+        Process node = new ProcessBuilder(
+                        "node",
+                        nodeDir.resolve("send.js").toString(),
+                        sinkOrigin,
+                        Integer.toString(n),
+                        opt.getOrDefault("node-concurrency", "50"),
+                        keysFile.toString(),
+                        Integer.toString(rounds > measured ? n : 0),
+                        Integer.toString(measured))
+                .redirectErrorStream(true)
+                .start();
         String nodeOut = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!node.waitFor(maxSeconds, TimeUnit.SECONDS)) {
             node.destroyForcibly();
@@ -242,7 +290,9 @@ public final class Fanout {
         for (String line : nodeOut.lines().toList()) {
             if (line.startsWith("web-push")) {
                 double nodeRate = Double.parseDouble(line.replaceAll(".* = ([0-9.]+) pushes/s.*", "$1"));
-                System.out.printf("ratio hub/web-push (%s, %s): %.1f×%n", scenario, dbKind, Double.parseDouble(hubRate) / nodeRate);
+                System.out.printf(
+                        "ratio hub/web-push (%s, %s): %.1f×%n",
+                        scenario, dbKind, Double.parseDouble(hubRate) / nodeRate);
             }
         }
         sink.stop();
@@ -271,7 +321,13 @@ public final class Fanout {
             h2.setMaxConcurrentStreams(1024);
             ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
             alpn.setDefaultProtocol("http/1.1");
-            ServerConnector secure = new ServerConnector(server, 1, 1, new SslConnectionFactory(tls, alpn.getProtocol()), alpn, h2,
+            ServerConnector secure = new ServerConnector(
+                    server,
+                    1,
+                    1,
+                    new SslConnectionFactory(tls, alpn.getProtocol()),
+                    alpn,
+                    h2,
                     new HttpConnectionFactory(httpsConfig));
             secure.setHost("127.0.0.1");
             secure.setPort(0);
@@ -280,7 +336,8 @@ public final class Fanout {
         server.setHandler(new Handler.Abstract.NonBlocking() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
-                boolean overH2 = request.getConnectionMetaData().getHttpVersion().getVersion() == 20;
+                boolean overH2 =
+                        request.getConnectionMetaData().getHttpVersion().getVersion() == 20;
                 Content.Source.asByteBufferAsync(request).whenComplete((body, failure) -> {
                     if (failure != null) {
                         callback.failed(failure);
@@ -288,14 +345,19 @@ public final class Fanout {
                     }
                     bytes.addAndGet(body.remaining());
                     response.setStatus(201);
-                    response.write(true, null, Callback.from(() -> {
-                        if (overH2) {
-                            h2.incrementAndGet();
-                        }
-                        acked.incrementAndGet();
-                        lastAckNanos = System.nanoTime();
-                        callback.succeeded();
-                    }, callback::failed));
+                    response.write(
+                            true,
+                            null,
+                            Callback.from(
+                                    () -> {
+                                        if (overH2) {
+                                            h2.incrementAndGet();
+                                        }
+                                        acked.incrementAndGet();
+                                        lastAckNanos = System.nanoTime();
+                                        callback.succeeded();
+                                    },
+                                    callback::failed));
                 });
                 return true;
             }
@@ -338,7 +400,8 @@ public final class Fanout {
         c.setAutoCommit(false);
         Instant now = Instant.now();
         String adminId;
-        try (PreparedStatement st = c.prepareStatement("SELECT id FROM users WHERE sub = 'local:admin'"); ResultSet rs = st.executeQuery()) {
+        try (PreparedStatement st = c.prepareStatement("SELECT id FROM users WHERE sub = 'local:admin'");
+                ResultSet rs = st.executeQuery()) {
             rs.next();
             adminId = rs.getString(1);
         }
@@ -374,7 +437,8 @@ public final class Fanout {
      * first push is the dearest (its row is rewritten; later ones within the minute are not), and
      * repeated rounds would also fill devices' burst windows.
      */
-    static void replaceSubscriptions(Connection c, boolean pg, List<String> userIds, String origin, List<String[]> keys) throws Exception {
+    static void replaceSubscriptions(Connection c, boolean pg, List<String> userIds, String origin, List<String[]> keys)
+            throws Exception {
         c.setAutoCommit(false);
         Instant now = Instant.now();
         try (PreparedStatement st = c.prepareStatement("DELETE FROM push_subscriptions")) {
@@ -386,8 +450,9 @@ public final class Fanout {
         try (PreparedStatement st = c.prepareStatement("DELETE FROM push_bursts")) {
             st.executeUpdate();
         }
-        try (PreparedStatement st = c.prepareStatement("INSERT INTO push_subscriptions (id, user_id, endpoint, p256dh, auth, "
-                + "device_name, min_priority, created_at, updated_at, failure_count) VALUES (?, ?, ?, ?, ?, ?, 'low', ?, ?, 0)")) {
+        try (PreparedStatement st = c.prepareStatement(
+                "INSERT INTO push_subscriptions (id, user_id, endpoint, p256dh, auth, "
+                        + "device_name, min_priority, created_at, updated_at, failure_count) VALUES (?, ?, ?, ?, ?, ?, 'low', ?, ?, 0)")) {
             SecureRandom random = new SecureRandom();
             for (int i = 0; i < userIds.size(); i++) {
                 id(st, 1, UUID.randomUUID().toString(), pg);
@@ -427,8 +492,12 @@ public final class Fanout {
     }
 
     static String run(String cp, String opts, Map<String, String> env, Path log, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", cp, "dev.prioritynotify.cli.Main"));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                cp,
+                "dev.prioritynotify.cli.Main"));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(env);
@@ -446,8 +515,12 @@ public final class Fanout {
                 throw new IllegalStateException("server exited " + server.exitValue());
             }
             try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (http.send(
+                                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200) {
                     return;
                 }
             } catch (IOException e) {
@@ -460,7 +533,9 @@ public final class Fanout {
 
     static long cpuTicks(long pid) {
         try {
-            String[] f = Files.readString(Path.of("/proc/" + pid + "/stat")).replaceFirst("^.*\\) ", "").split(" ");
+            String[] f = Files.readString(Path.of("/proc/" + pid + "/stat"))
+                    .replaceFirst("^.*\\) ", "")
+                    .split(" ");
             return Long.parseLong(f[11]) + Long.parseLong(f[12]);
         } catch (Exception e) {
             return 0;
@@ -469,8 +544,14 @@ public final class Fanout {
 
     /** Loads async-profiler into the running server (as jcmd does) with the given command. */
     static void profiler(long pid, String library, String command) throws Exception {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid),
-                "JVMTI.agent_load", library, "'" + command + "'").redirectErrorStream(true).start(); // quoted: jcmd splits at commas
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        Long.toString(pid),
+                        "JVMTI.agent_load",
+                        library,
+                        "'" + command + "'")
+                .redirectErrorStream(true)
+                .start(); // quoted: jcmd splits at commas
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0 || out.contains("rror")) {
             System.out.println("# profiler " + command + ": " + out.strip());

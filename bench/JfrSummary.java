@@ -54,18 +54,23 @@ public final class JfrSummary {
                 }
                 case "jdk.JavaMonitorEnter", "jdk.ThreadPark" -> {
                     String site = firstOwnOrTop(frames);
-                    blockedNanos.merge(type.substring(4) + " at " + site, e.getDuration().toNanos(), Long::sum);
+                    blockedNanos.merge(
+                            type.substring(4) + " at " + site, e.getDuration().toNanos(), Long::sum);
                 }
-                default -> { }
+                default -> {}
             }
         }
-        System.out.printf("%s: %d CPU samples (jdk.ExecutionSample), %d native samples%n", file, samples, nativeSamples);
+        System.out.printf(
+                "%s: %d CPU samples (jdk.ExecutionSample), %d native samples%n", file, samples, nativeSamples);
         print("top frames (self), % of CPU samples", self, samples, rows);
         print("on the stack (inclusive), % of CPU samples", inclusive, samples, rows);
         print("project code on the stack (inclusive), % of CPU samples", ownInclusive, samples, rows);
         print("native top frames, % of native samples", nativeSelf, nativeSamples, 10);
-        System.out.println("\n== blocked time (park/monitor, events over the JFR threshold), by first project frame, ms");
-        blockedNanos.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(15)
+        System.out.println(
+                "\n== blocked time (park/monitor, events over the JFR threshold), by first project frame, ms");
+        blockedNanos.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(15)
                 .forEach(en -> System.out.printf("%10.0f  %s%n", en.getValue() / 1e6, en.getKey()));
     }
 
@@ -84,7 +89,10 @@ public final class JfrSummary {
 
     private static void print(String title, Map<String, Integer> counts, int total, int rows) {
         System.out.println("\n== " + title);
-        counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(rows)
-                .forEach(en -> System.out.printf("%6.1f%%  %s%n", 100.0 * en.getValue() / Math.max(1, total), en.getKey()));
+        counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .limit(rows)
+                .forEach(en ->
+                        System.out.printf("%6.1f%%  %s%n", 100.0 * en.getValue() / Math.max(1, total), en.getKey()));
     }
 }

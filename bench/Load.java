@@ -72,8 +72,14 @@ public final class Load {
         long maxNanos = TimeUnit.SECONDS.toNanos(intOpt(opt, "max-seconds", 15));
         String label = opt.getOrDefault("label", "create");
 
-        System.out.printf(Locale.ROOT, "[%s] concurrency=%d users/tokens=%d warm-up=%ds measured=%d requests or %ds%n",
-                label, concurrency, tokens.size(), TimeUnit.NANOSECONDS.toSeconds(warmupNanos), requests,
+        System.out.printf(
+                Locale.ROOT,
+                "[%s] concurrency=%d users/tokens=%d warm-up=%ds measured=%d requests or %ds%n",
+                label,
+                concurrency,
+                tokens.size(),
+                TimeUnit.NANOSECONDS.toSeconds(warmupNanos),
+                requests,
                 TimeUnit.NANOSECONDS.toSeconds(maxNanos));
 
         AtomicInteger phase = new AtomicInteger(0); // 0 warm-up, 1 measured, 2 done
@@ -147,15 +153,40 @@ public final class Load {
         double rate = stats.total() * 1e9 / elapsed;
         double okRate = all.length * 1e9 / elapsed;
         System.out.printf(Locale.ROOT, "[%s] warm-up requests: %d%n", label, warmupDone.get());
-        System.out.printf(Locale.ROOT, "[%s] measured: %d requests in %.2f s, %d x 201, statuses %s, errors %s%n",
-                label, stats.total(), elapsed / 1e9, all.length, stats.statuses(), stats.errors());
-        System.out.printf(Locale.ROOT, "[%s] throughput: %.0f requests/s (%.0f creates/s answered 201)%n", label, rate, okRate);
-        System.out.printf(Locale.ROOT, "[%s] latency (201 only): p50 %s  p90 %s  p99 %s  max %s%n", label,
-                ms(pct(all, 50)), ms(pct(all, 90)), ms(pct(all, 99)), ms(all.length == 0 ? 0 : all[all.length - 1]));
-        System.out.printf(Locale.ROOT, "RESULT mode=create label=%s concurrency=%d tokens=%d requests=%d created=%d seconds=%.2f creates_per_s=%.0f p50_ms=%s p99_ms=%s max_ms=%s non201=%d io_errors=%d%n",
-                label, concurrency, tokens.size(), stats.total(), all.length, elapsed / 1e9, okRate,
-                ms(pct(all, 50)), ms(pct(all, 99)), ms(all.length == 0 ? 0 : all[all.length - 1]),
-                stats.total() - all.length, stats.ioErrors.get());
+        System.out.printf(
+                Locale.ROOT,
+                "[%s] measured: %d requests in %.2f s, %d x 201, statuses %s, errors %s%n",
+                label,
+                stats.total(),
+                elapsed / 1e9,
+                all.length,
+                stats.statuses(),
+                stats.errors());
+        System.out.printf(
+                Locale.ROOT, "[%s] throughput: %.0f requests/s (%.0f creates/s answered 201)%n", label, rate, okRate);
+        System.out.printf(
+                Locale.ROOT,
+                "[%s] latency (201 only): p50 %s  p90 %s  p99 %s  max %s%n",
+                label,
+                ms(pct(all, 50)),
+                ms(pct(all, 90)),
+                ms(pct(all, 99)),
+                ms(all.length == 0 ? 0 : all[all.length - 1]));
+        System.out.printf(
+                Locale.ROOT,
+                "RESULT mode=create label=%s concurrency=%d tokens=%d requests=%d created=%d seconds=%.2f creates_per_s=%.0f p50_ms=%s p99_ms=%s max_ms=%s non201=%d io_errors=%d%n",
+                label,
+                concurrency,
+                tokens.size(),
+                stats.total(),
+                all.length,
+                elapsed / 1e9,
+                okRate,
+                ms(pct(all, 50)),
+                ms(pct(all, 99)),
+                ms(all.length == 0 ? 0 : all[all.length - 1]),
+                stats.total() - all.length,
+                stats.ioErrors.get());
         return stats.total() == all.length ? 0 : 1;
     }
 
@@ -175,8 +206,16 @@ public final class Load {
         int warm = rate * warmupSeconds; // notifications 0..warm-1 warm the server up and are not measured
         int total = warm + rate * seconds;
 
-        System.out.printf(Locale.ROOT, "[%s] streams=%d rate=%d/s, warm-up %ds then measured %ds (%d notifications), publishers=%d%n",
-                label, streams, rate, warmupSeconds, seconds, total, publishers);
+        System.out.printf(
+                Locale.ROOT,
+                "[%s] streams=%d rate=%d/s, warm-up %ds then measured %ds (%d notifications), publishers=%d%n",
+                label,
+                streams,
+                rate,
+                warmupSeconds,
+                seconds,
+                total,
+                publishers);
 
         AtomicLongArray sentAt = new AtomicLongArray(total);
         long[][] recvAt = new long[streams][total];
@@ -254,12 +293,23 @@ public final class Load {
             }));
         }
         if (!ready.await(connectTimeout, TimeUnit.SECONDS)) {
-            System.out.printf(Locale.ROOT, "[%s] only %d of %d streams ready after %ds%n",
-                    label, streams - ready.getCount(), streams, connectTimeout);
+            System.out.printf(
+                    Locale.ROOT,
+                    "[%s] only %d of %d streams ready after %ds%n",
+                    label,
+                    streams - ready.getCount(),
+                    streams,
+                    connectTimeout);
         }
         long openNanos = System.nanoTime() - openStart;
-        System.out.printf(Locale.ROOT, "[%s] %d streams open (retry: line received) in %.2f s; failures %d %s%n",
-                label, streams - openFailures.get(), openNanos / 1e9, openFailures.get(), openStatuses);
+        System.out.printf(
+                Locale.ROOT,
+                "[%s] %d streams open (retry: line received) in %.2f s; failures %d %s%n",
+                label,
+                streams - openFailures.get(),
+                openNanos / 1e9,
+                openFailures.get(),
+                openStatuses);
         Thread.sleep(500); // let every stream finish its (empty) replay and reach its live loop
 
         // Open-loop publishing: a pacer hands out indices at the target rate, publishers send them.
@@ -382,8 +432,8 @@ public final class Load {
             if (k % rate == rate - 1) { // one line per second of publishing: p50/p99 of that second
                 long[] sec = second.clone();
                 Arrays.sort(sec);
-                perSecond.append(String.format(Locale.ROOT, " %s%d:%s/%s", k < warm ? "w" : "", k / rate,
-                        ms(pct(sec, 50)), ms(pct(sec, 99))));
+                perSecond.append(String.format(
+                        Locale.ROOT, " %s%d:%s/%s", k < warm ? "w" : "", k / rate, ms(pct(sec, 50)), ms(pct(sec, 99))));
                 Arrays.fill(second, 0);
             }
         }
@@ -396,21 +446,68 @@ public final class Load {
         long unk = Arrays.stream(unknown).asLongStream().sum();
         boolean exactlyOnce = missing == 0 && dup == 0 && ooo == 0 && openFailures.get() == 0 && created == total;
 
-        System.out.printf(Locale.ROOT, "[%s] published %d in %.2f s (%.1f/s); POST statuses %s errors %s; POST latency p50 %s p99 %s max %s%n",
-                label, total, pubNanos / 1e9, total * 1e9 / pubNanos, postStats.statuses(), postStats.errors(),
-                ms(pct(posts, 50)), ms(pct(posts, 99)), ms(posts.length == 0 ? 0 : posts[posts.length - 1]));
-        System.out.printf(Locale.ROOT, "[%s] deliveries: %d of %d expected (%d missing), duplicates %d, sequence gaps/out-of-order %d, unrecognised %d, streams ended early %d %s%n",
-                label, receivedTotal.get(), (long) created * streams, missing, dup, ooo, unk, endedEarly, reasons);
+        System.out.printf(
+                Locale.ROOT,
+                "[%s] published %d in %.2f s (%.1f/s); POST statuses %s errors %s; POST latency p50 %s p99 %s max %s%n",
+                label,
+                total,
+                pubNanos / 1e9,
+                total * 1e9 / pubNanos,
+                postStats.statuses(),
+                postStats.errors(),
+                ms(pct(posts, 50)),
+                ms(pct(posts, 99)),
+                ms(posts.length == 0 ? 0 : posts[posts.length - 1]));
+        System.out.printf(
+                Locale.ROOT,
+                "[%s] deliveries: %d of %d expected (%d missing), duplicates %d, sequence gaps/out-of-order %d, unrecognised %d, streams ended early %d %s%n",
+                label,
+                receivedTotal.get(),
+                (long) created * streams,
+                missing,
+                dup,
+                ooo,
+                unk,
+                endedEarly,
+                reasons);
         System.out.printf(Locale.ROOT, "[%s] by second of publishing (w = warm-up), p50/p99 ms:%s%n", label, perSecond);
-        System.out.printf(Locale.ROOT, "[%s] POST->SSE latency over %d samples: p50 %s  p90 %s  p99 %s  p99.9 %s  max %s%n",
-                label, n, ms(pct(samples, 50)), ms(pct(samples, 90)), ms(pct(samples, 99)), ms(pct(samples, 99.9)),
+        System.out.printf(
+                Locale.ROOT,
+                "[%s] POST->SSE latency over %d samples: p50 %s  p90 %s  p99 %s  p99.9 %s  max %s%n",
+                label,
+                n,
+                ms(pct(samples, 50)),
+                ms(pct(samples, 90)),
+                ms(pct(samples, 99)),
+                ms(pct(samples, 99.9)),
                 ms(n == 0 ? 0 : samples[n - 1]));
-        System.out.printf(Locale.ROOT, "[%s] per notification, until the last of %d streams had it: p50 %s  p99 %s  max %s%n",
-                label, streams, ms(pct(fan, 50)), ms(pct(fan, 99)), ms(fan.length == 0 ? 0 : fan[fan.length - 1]));
-        System.out.printf(Locale.ROOT, "[%s] every stream got every event exactly once: %s%n", label, exactlyOnce ? "yes" : "NO");
-        System.out.printf(Locale.ROOT, "RESULT mode=sse label=%s streams=%d rate=%d notifications=%d created=%d samples=%d p50_ms=%s p99_ms=%s max_ms=%s missing=%d duplicates=%d out_of_order=%d ended_early=%d exactly_once=%s%n",
-                label, streams, rate, total, created, n, ms(pct(samples, 50)), ms(pct(samples, 99)),
-                ms(n == 0 ? 0 : samples[n - 1]), missing, dup, ooo, endedEarly, exactlyOnce);
+        System.out.printf(
+                Locale.ROOT,
+                "[%s] per notification, until the last of %d streams had it: p50 %s  p99 %s  max %s%n",
+                label,
+                streams,
+                ms(pct(fan, 50)),
+                ms(pct(fan, 99)),
+                ms(fan.length == 0 ? 0 : fan[fan.length - 1]));
+        System.out.printf(
+                Locale.ROOT, "[%s] every stream got every event exactly once: %s%n", label, exactlyOnce ? "yes" : "NO");
+        System.out.printf(
+                Locale.ROOT,
+                "RESULT mode=sse label=%s streams=%d rate=%d notifications=%d created=%d samples=%d p50_ms=%s p99_ms=%s max_ms=%s missing=%d duplicates=%d out_of_order=%d ended_early=%d exactly_once=%s%n",
+                label,
+                streams,
+                rate,
+                total,
+                created,
+                n,
+                ms(pct(samples, 50)),
+                ms(pct(samples, 99)),
+                ms(n == 0 ? 0 : samples[n - 1]),
+                missing,
+                dup,
+                ooo,
+                endedEarly,
+                exactlyOnce);
         return exactlyOnce ? 0 : 1;
     }
 
@@ -428,7 +525,7 @@ public final class Load {
         private byte[] buf = new byte[16 * 1024];
         private int start; // current line: buf[start, end)
         private int end;
-        private int next;  // first byte after the current line's LF
+        private int next; // first byte after the current line's LF
         private int limit; // bytes in buf
 
         Lines(InputStream in) {
@@ -465,7 +562,8 @@ public final class Load {
         }
 
         boolean startsWith(byte[] prefix) {
-            return end - start >= prefix.length && Arrays.equals(buf, start, start + prefix.length, prefix, 0, prefix.length);
+            return end - start >= prefix.length
+                    && Arrays.equals(buf, start, start + prefix.length, prefix, 0, prefix.length);
         }
 
         long number(int from) {
@@ -582,7 +680,9 @@ public final class Load {
         while ((l = line(in)) != null && !l.isEmpty()) {
             int c = l.indexOf(':');
             if (c > 0) {
-                headers.put(l.substring(0, c).trim().toLowerCase(Locale.ROOT), l.substring(c + 1).trim());
+                headers.put(
+                        l.substring(0, c).trim().toLowerCase(Locale.ROOT),
+                        l.substring(c + 1).trim());
             }
         }
         return headers;
@@ -664,9 +764,10 @@ public final class Load {
             s.connect(new InetSocketAddress("127.0.0.1", port), 30_000);
             s.setSoTimeout(60_000); // heartbeats come every 15 s
             InputStream in = new BufferedInputStream(s.getInputStream(), 8 * 1024);
-            s.getOutputStream().write(("GET /api/notifications/stream HTTP/1.1\r\nHost: 127.0.0.1:" + port
-                    + "\r\nAuthorization: Bearer " + token + "\r\nAccept: text/event-stream\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write(("GET /api/notifications/stream HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                                    + "\r\nAuthorization: Bearer " + token + "\r\nAccept: text/event-stream\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             String statusLine = line(in);
             if (statusLine == null) {
                 throw new EOFException("closed before the status line");
@@ -701,7 +802,8 @@ public final class Load {
 
         void error(IOException e) {
             ioErrors.incrementAndGet();
-            errors.computeIfAbsent(e.getClass().getSimpleName() + ": " + e.getMessage(), k -> new AtomicInteger()).incrementAndGet();
+            errors.computeIfAbsent(e.getClass().getSimpleName() + ": " + e.getMessage(), k -> new AtomicInteger())
+                    .incrementAndGet();
         }
 
         int total() {
@@ -719,7 +821,8 @@ public final class Load {
 
     static byte[] json(String title, String message, String priority) {
         return ("{\"title\":\"" + title + "\",\"message\":\"" + message + "\",\"priority\":\"" + priority
-                + "\",\"source\":\"bench\"}").getBytes(StandardCharsets.UTF_8);
+                        + "\",\"source\":\"bench\"}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     static long[] merge(long[][] parts, int[] counts) {
@@ -753,7 +856,9 @@ public final class Load {
         }
         if (opt.containsKey("tokens-file")) {
             List<String> t = Files.readAllLines(Path.of(opt.get("tokens-file"))).stream()
-                    .map(String::strip).filter(s -> !s.isEmpty()).toList();
+                    .map(String::strip)
+                    .filter(s -> !s.isEmpty())
+                    .toList();
             if (!t.isEmpty()) {
                 return t;
             }

@@ -44,16 +44,27 @@ public final class CpuTimeBenchmark {
             for (Map.Entry<String, Operation> entry : operations.entrySet()) {
                 measure(entry.getValue(), seconds); // warm-up
                 double opsPerSecond = measure(entry.getValue(), seconds);
-                System.out.printf(Locale.ROOT, "%-22s %-5s %14.0f %12.2f%n",
-                        entry.getKey(), provider, opsPerSecond, 1e6 / opsPerSecond);
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-22s %-5s %14.0f %12.2f%n",
+                        entry.getKey(),
+                        provider,
+                        opsPerSecond,
+                        1e6 / opsPerSecond);
                 switch (entry.getKey()) {
                     case "encrypt" -> full = opsPerSecond;
-                    case "parseSubscriptionKey" -> { }
+                    case "parseSubscriptionKey" -> {}
                     default -> sumOfParts += 1 / opsPerSecond;
                 }
             }
-            System.out.printf(Locale.ROOT, "%-22s %-5s %14.0f %12.2f   full = %.0f %% of it%n",
-                    "sum-of-parts limit", provider, 1 / sumOfParts, sumOfParts * 1e6, 100 * full * sumOfParts);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-22s %-5s %14.0f %12.2f   full = %.0f %% of it%n",
+                    "sum-of-parts limit",
+                    provider,
+                    1 / sumOfParts,
+                    sumOfParts * 1e6,
+                    100 * full * sumOfParts);
         }
     }
 

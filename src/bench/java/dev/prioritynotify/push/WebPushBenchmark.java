@@ -4,7 +4,6 @@ import dev.prioritynotify.webpush.CryptoProviders;
 import dev.prioritynotify.webpush.P256;
 import dev.prioritynotify.webpush.SubscriptionKeys;
 import dev.prioritynotify.webpush.WebPushEncryption;
-
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -60,7 +59,8 @@ public class WebPushBenchmark {
             encryption = new WebPushEncryption(providers);
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", "SunEC");
             generator.initialize(new ECGenParameterSpec("secp256r1"));
-            byte[] uaPublic = WebPushEncryption.rawPublicKey((ECPublicKey) generator.generateKeyPair().getPublic());
+            byte[] uaPublic = WebPushEncryption.rawPublicKey(
+                    (ECPublicKey) generator.generateKeyPair().getPublic());
             byte[] auth = new byte[16];
             new Random(1).nextBytes(auth);
             subscription = new SubscriptionKeys(uaPublic, auth);
@@ -120,8 +120,10 @@ public class WebPushBenchmark {
 
     static CryptoProviders providers(String name) {
         return switch (name) {
-            case "ACCP" -> CryptoProviders.accp().orElseThrow(() -> new IllegalStateException(
-                    "ACCP unavailable: " + CryptoProviders.accpUnavailableReason().orElse("?")));
+            case "ACCP" ->
+                CryptoProviders.accp()
+                        .orElseThrow(() -> new IllegalStateException("ACCP unavailable: "
+                                + CryptoProviders.accpUnavailableReason().orElse("?")));
             case "JDK" -> CryptoProviders.jdk();
             default -> throw new IllegalArgumentException(name);
         };
@@ -156,8 +158,8 @@ public class WebPushBenchmark {
     /** Part 3: the three HKDF steps (RFC 8291 §3.3–3.4, RFC 8188 §2.2–2.3), five HMACs. */
     @Benchmark
     public Object hkdf(Parts parts) throws GeneralSecurityException {
-        return WebPushEncryption.derive(parts.mac, parts.ecdhSecret, parts.auth, parts.uaPublic,
-                parts.asPublic, parts.salt);
+        return WebPushEncryption.derive(
+                parts.mac, parts.ecdhSecret, parts.auth, parts.uaPublic, parts.asPublic, parts.salt);
     }
 
     /** Part 4: AES-128-GCM of one ~3 KB record; the nonce changes each time as in real use. */
@@ -167,8 +169,8 @@ public class WebPushBenchmark {
         for (int i = 0; i < 8; i++) {
             parts.nonce[11 - i] = (byte) (n >>> (8 * i));
         }
-        parts.cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(parts.cek, "AES"),
-                new GCMParameterSpec(128, parts.nonce));
+        parts.cipher.init(
+                Cipher.ENCRYPT_MODE, new SecretKeySpec(parts.cek, "AES"), new GCMParameterSpec(128, parts.nonce));
         return parts.cipher.doFinal(parts.record, 0, PAYLOAD + 1);
     }
 }

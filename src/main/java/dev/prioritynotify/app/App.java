@@ -1,5 +1,17 @@
 package dev.prioritynotify.app;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.prioritynotify.auth.Authenticator;
+import dev.prioritynotify.auth.MeRoutes;
+import dev.prioritynotify.config.Config;
+import dev.prioritynotify.config.Secret;
+import dev.prioritynotify.http.ApiError;
+import dev.prioritynotify.http.ErrorRenderer;
+import dev.prioritynotify.http.Input;
+import dev.prioritynotify.http.Json;
+import dev.prioritynotify.notification.NotificationListener;
+import dev.prioritynotify.notification.NotificationRoutes;
+import dev.prioritynotify.notification.NotificationService;
 import dev.prioritynotify.push.PushCredentials;
 import dev.prioritynotify.push.PushRoutes;
 import dev.prioritynotify.push.VapidKeyStore;
@@ -14,38 +26,24 @@ import dev.prioritynotify.push.delivery.PushSender;
 import dev.prioritynotify.push.subscription.EndpointPolicy;
 import dev.prioritynotify.push.subscription.RateLimiter;
 import dev.prioritynotify.push.subscription.SubscriptionRepository;
-import dev.prioritynotify.webpush.CryptoProviders;
-import dev.prioritynotify.webpush.WebPushEncryption;
-
-import dev.prioritynotify.notification.NotificationListener;
-import dev.prioritynotify.store.SettingsRepository;
-import java.util.Optional;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.prioritynotify.auth.Authenticator;
-import dev.prioritynotify.auth.MeRoutes;
-import dev.prioritynotify.config.Config;
-import dev.prioritynotify.config.Secret;
-import dev.prioritynotify.http.ApiError;
-import dev.prioritynotify.http.ErrorRenderer;
-import dev.prioritynotify.http.Input;
-import dev.prioritynotify.http.Json;
-import dev.prioritynotify.notification.NotificationRoutes;
-import dev.prioritynotify.notification.NotificationService;
 import dev.prioritynotify.store.Database;
 import dev.prioritynotify.store.Ids;
+import dev.prioritynotify.store.SettingsRepository;
 import dev.prioritynotify.stream.EventLog;
 import dev.prioritynotify.stream.StreamHub;
 import dev.prioritynotify.stream.StreamRoutes;
 import dev.prioritynotify.token.TokenService;
 import dev.prioritynotify.user.LocalAccounts;
 import dev.prioritynotify.user.UserRepository;
+import dev.prioritynotify.webpush.CryptoProviders;
+import dev.prioritynotify.webpush.WebPushEncryption;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,8 +52,13 @@ public final class App implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(App.class);
 
     /** The storage-backed services, without HTTP: what the CLI's offline commands use too. */
-    public record Services(Database db, Ids ids, UserRepository users, LocalAccounts accounts, TokenService tokens,
-                           NotificationService notifications) {}
+    public record Services(
+            Database db,
+            Ids ids,
+            UserRepository users,
+            LocalAccounts accounts,
+            TokenService tokens,
+            NotificationService notifications) {}
 
     private final Services services;
     private final StreamHub hub;
@@ -84,7 +87,12 @@ public final class App implements AutoCloseable {
         }
         Ids ids = new Ids(clock);
         UserRepository users = new UserRepository(db);
-        return new Services(db, ids, users, new LocalAccounts(users, ids, clock), new TokenService(db, ids, clock),
+        return new Services(
+                db,
+                ids,
+                users,
+                new LocalAccounts(users, ids, clock),
+                new TokenService(db, ids, clock),
                 new NotificationService(db, ids, clock));
     }
 
@@ -115,12 +123,20 @@ public final class App implements AutoCloseable {
 
         HealthRoutes health = new HealthRoutes(services.db());
         MeRoutes me = new MeRoutes(auth, services.users()::findById);
-        NotificationRoutes notifications = new NotificationRoutes(services.notifications(), auth, input, services.users()::listIds);
+        NotificationRoutes notifications =
+                new NotificationRoutes(services.notifications(), auth, input, services.users()::listIds);
         StreamRoutes stream = new StreamRoutes(auth, eventLog, hub, config.stream());
-        PushRoutes pushRoutes = new PushRoutes(push, pushFeature.endpointPolicy(), auth, input,
-                new RateLimiter(config.push().subscribeLimitPerUser(), config.push().subscribeWindow(), clock),
-                new RateLimiter(config.push().subscribeLimitPerAddress(), config.push().subscribeWindow(), clock),
-                services.ids(), clock);
+        PushRoutes pushRoutes = new PushRoutes(
+                push,
+                pushFeature.endpointPolicy(),
+                auth,
+                input,
+                new RateLimiter(
+                        config.push().subscribeLimitPerUser(), config.push().subscribeWindow(), clock),
+                new RateLimiter(
+                        config.push().subscribeLimitPerAddress(), config.push().subscribeWindow(), clock),
+                services.ids(),
+                clock);
 
         Javalin server = Javalin.create(cfg -> {
             cfg.concurrency.useVirtualThreads = true;
@@ -134,7 +150,9 @@ public final class App implements AutoCloseable {
             if (!config.server().corsOrigins().isEmpty()) {
                 cfg.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
                     List<String> origins = config.server().corsOrigins();
-                    rule.allowHost(origins.getFirst(), origins.subList(1, origins.size()).toArray(String[]::new));
+                    rule.allowHost(
+                            origins.getFirst(),
+                            origins.subList(1, origins.size()).toArray(String[]::new));
                 }));
             }
             ErrorRenderer.register(cfg.routes);
@@ -156,18 +174,29 @@ public final class App implements AutoCloseable {
         Config.Retention retention = config.retention();
         if (retention.days() > 0) {
             jobs.every("retention", Duration.ofMinutes(1), Duration.ofDays(1), () -> {
-                int n = services.notifications().expireOlderThan(
-                        clock.instant().minus(Duration.ofDays(retention.days())), retention.mode() == Config.RetentionMode.ARCHIVE);
-                log.info("retention: {} {} notifications older than {} days", retention.mode().name().toLowerCase(Locale.ROOT), n, retention.days());
+                int n = services.notifications()
+                        .expireOlderThan(
+                                clock.instant().minus(Duration.ofDays(retention.days())),
+                                retention.mode() == Config.RetentionMode.ARCHIVE);
+                log.info(
+                        "retention: {} {} notifications older than {} days",
+                        retention.mode().name().toLowerCase(Locale.ROOT),
+                        n,
+                        retention.days());
             });
         }
         jobs.every("push-housekeeping", Duration.ofMinutes(2), Duration.ofDays(1), push::housekeeping);
-        jobs.every("stream-heartbeat", config.stream().heartbeat(), config.stream().heartbeat(), hub::heartbeat);
+        jobs.every(
+                "stream-heartbeat", config.stream().heartbeat(), config.stream().heartbeat(), hub::heartbeat);
         jobs.every("event-pruning", Duration.ofMinutes(1), Duration.ofHours(1), () -> {
-            int n = eventLog.pruneOlderThan(clock.instant().minus(config.stream().eventRetention()));
+            int n = eventLog.pruneOlderThan(
+                    clock.instant().minus(config.stream().eventRetention()));
             log.debug("pruned {} events", n);
         });
-        log.info("listening on {}:{} with {} storage", config.server().host(), server.port(),
+        log.info(
+                "listening on {}:{} with {} storage",
+                config.server().host(),
+                server.port(),
                 services.db().dialect().name().toLowerCase(Locale.ROOT));
         return new App(services, hub, push, metrics, jobs, server);
     }
@@ -181,35 +210,65 @@ public final class App implements AutoCloseable {
      * With no usable VAPID credentials there is no sender: nothing is queued or sent, and the
      * push routes say why.
      */
-    private static PushFeature push(Config config, Services services, ObjectMapper mapper, Secret secretKey,
-                                    InstantSource clock, Metrics metrics) {
+    private static PushFeature push(
+            Config config,
+            Services services,
+            ObjectMapper mapper,
+            Secret secretKey,
+            InstantSource clock,
+            Metrics metrics) {
         Config.Push settings = config.push();
-        CryptoProviders providers = CryptoProviders.install(settings.cryptoProvider() == Config.CryptoProvider.AUTO
-                ? CryptoProviders.Mode.AUTO : CryptoProviders.Mode.JDK);
+        CryptoProviders providers = CryptoProviders.install(
+                settings.cryptoProvider() == Config.CryptoProvider.AUTO
+                        ? CryptoProviders.Mode.AUTO
+                        : CryptoProviders.Mode.JDK);
         log.info("push crypto: {}", providers.describe());
         CryptoProviders.accpUnavailableReason().ifPresent(reason -> log.info("ACCP not in use: {}", reason));
         EndpointPolicy endpointPolicy = new EndpointPolicy(settings.allowedHosts(), settings.allowInsecureEndpoints());
         SubscriptionRepository subscriptions = new SubscriptionRepository(services.db(), services.ids());
         DeliveryRepository deliveries = new DeliveryRepository(services.db(), subscriptions);
         PushPayload payloads = new PushPayload(mapper, settings);
-        PushCredentials credentials = PushCredentials.load(settings,
-                new VapidKeyStore(new SettingsRepository(services.db()), mapper, clock), secretKey, providers, clock);
-        Optional<PushSender> sender = credentials.signer()
-                .map(signer -> new PushSender(new WebPushEncryption(providers), signer, endpointPolicy, settings, clock));
-        Optional<DeliveryWorkers> workers = sender.map(s -> new DeliveryWorkers(deliveries, subscriptions,
-                services.notifications()::findByIds, s, payloads, settings, clock, new PushMetrics(metrics.registry()),
+        PushCredentials credentials = PushCredentials.load(
+                settings,
+                new VapidKeyStore(new SettingsRepository(services.db()), mapper, clock),
+                secretKey,
+                providers,
+                clock);
+        Optional<PushSender> sender = credentials
+                .signer()
+                .map(signer ->
+                        new PushSender(new WebPushEncryption(providers), signer, endpointPolicy, settings, clock));
+        Optional<DeliveryWorkers> workers = sender.map(s -> new DeliveryWorkers(
+                deliveries,
+                subscriptions,
+                services.notifications()::findByIds,
+                s,
+                payloads,
+                settings,
+                clock,
+                new PushMetrics(metrics.registry()),
                 Backoff.of(settings.delivery())));
-        NotificationListener outbox = workers.<NotificationListener>map(w -> new Outbox(subscriptions,
-                services.db().dialect(), services.ids(), clock, settings.delivery(), w)).orElse((transaction, change) -> () -> { });
-        WebPush push = new WebPush(subscriptions, deliveries, services.notifications()::findByIds, credentials, sender, workers,
-                payloads, settings.delivery(), clock);
+        NotificationListener outbox = workers.<NotificationListener>map(w -> new Outbox(
+                        subscriptions, services.db().dialect(), services.ids(), clock, settings.delivery(), w))
+                .orElse((transaction, change) -> () -> {});
+        WebPush push = new WebPush(
+                subscriptions,
+                deliveries,
+                services.notifications()::findByIds,
+                credentials,
+                sender,
+                workers,
+                payloads,
+                settings.delivery(),
+                clock);
         push.registerGauges(metrics.registry());
         push.start();
         return new PushFeature(push, outbox, endpointPolicy);
     }
 
     private static void checkHost(String hostHeader, List<String> allowed) {
-        String host = hostHeader == null ? "" : hostHeader.replaceFirst(":\\d+$", "").toLowerCase(Locale.ROOT);
+        String host =
+                hostHeader == null ? "" : hostHeader.replaceFirst(":\\d+$", "").toLowerCase(Locale.ROOT);
         if (!allowed.contains(host) && !allowed.contains("*")) {
             throw ApiError.invalid("Host", "'" + host + "' is not in ALLOWED_HOSTS");
         }

@@ -17,6 +17,24 @@ import org.slf4j.LoggerFactory;
 public final class LogSetup {
     private LogSetup() {}
 
+    /**
+     * Whether stderr's process has a terminal. From JDK 22 {@code System.console()} returns a
+     * console even when output is redirected, and {@code Console.isTerminal()} says which; on 21
+     * (the release this is compiled for) a null console is the answer.
+     */
+    @SuppressWarnings("SystemConsoleNull") // the null check is for JDK 21; isTerminal() answers on 22 and later
+    private static boolean onATerminal() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true; // JDK 21: a console exists only on a terminal
+        }
+    }
+
     public static void apply(Config.Logging logging) {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return;
@@ -24,7 +42,7 @@ public final class LogSetup {
         boolean json = switch (logging.format()) {
             case JSON -> true;
             case TEXT -> false;
-            case AUTO -> System.console() == null;
+            case AUTO -> !onATerminal();
         };
         context.reset();
         Encoder<ILoggingEvent> encoder;

@@ -36,7 +36,10 @@ final class Metrics implements AutoCloseable {
     void register(RoutesConfig routes) {
         routes.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
         routes.after(this::recordRequest);
-        routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
+        routes.get(
+                "/metrics",
+                ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                        .result(registry.scrape()));
     }
 
     /** Tagged by route pattern, never by raw path: ids in paths would make a time series per notification. */
@@ -50,8 +53,11 @@ final class Metrics implements AutoCloseable {
         if (route.equals("/api/notifications/stream")) {
             return; // a stream's duration is how long someone watched, not how fast we answered
         }
-        Timer.builder("http_server_requests").tag("method", ctx.method().name()).tag("route", route)
-                .tag("status", Integer.toString(ctx.statusCode())).register(registry)
+        Timer.builder("http_server_requests")
+                .tag("method", ctx.method().name())
+                .tag("route", route)
+                .tag("status", Integer.toString(ctx.statusCode()))
+                .register(registry)
                 .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 

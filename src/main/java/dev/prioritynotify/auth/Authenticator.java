@@ -50,9 +50,11 @@ public final class Authenticator {
         }
         String presented = header.substring(BEARER.length()).trim();
         return switch (tokens.check(presented)) {
-            case TokenService.Check.Valid valid -> new Caller(valid.token().userId(), valid.token().scopes());
+            case TokenService.Check.Valid valid ->
+                new Caller(valid.token().userId(), valid.token().scopes());
             case TokenService.Check.Expired expired -> throw unauthenticated(ctx, "Authorization: token has expired");
-            case TokenService.Check.Unknown unknown -> throw unauthenticated(ctx, "Authorization: unknown or revoked token");
+            case TokenService.Check.Unknown unknown ->
+                throw unauthenticated(ctx, "Authorization: unknown or revoked token");
         };
     }
 

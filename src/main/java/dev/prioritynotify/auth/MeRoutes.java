@@ -18,8 +18,15 @@ public final class MeRoutes {
         this.users = users;
     }
 
-    record MeView(UUID id, String sub, String email, String name, boolean isAdmin, List<String> scopes,
-                  Instant createdAt, Instant lastLoginAt) {}
+    record MeView(
+            UUID id,
+            String sub,
+            String email,
+            String name,
+            boolean isAdmin,
+            List<String> scopes,
+            Instant createdAt,
+            Instant lastLoginAt) {}
 
     public void register(RoutesConfig routes) {
         routes.get("/api/me", this::me);
@@ -28,7 +35,14 @@ public final class MeRoutes {
     private void me(Context ctx) {
         Caller caller = auth.authenticate(ctx);
         var user = users.find(caller.userId()).orElseThrow(() -> ApiError.notFound("user"));
-        ctx.json(new MeView(user.id(), user.sub(), user.email(), user.name(), user.admin(),
-                caller.scopes().stream().sorted().map(Scope::wire).toList(), user.createdAt(), user.lastLoginAt()));
+        ctx.json(new MeView(
+                user.id(),
+                user.sub(),
+                user.email(),
+                user.name(),
+                user.admin(),
+                caller.scopes().stream().sorted().map(Scope::wire).toList(),
+                user.createdAt(),
+                user.lastLoginAt()));
     }
 }

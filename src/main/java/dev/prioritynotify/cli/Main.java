@@ -15,10 +15,20 @@ import picocli.CommandLine.ScopeType;
 
 // scope = INHERIT hands --help and --version to every subcommand, present and future: without it
 // `publish --help` answered "Missing required parameter: '<title>'". CliTest walks the whole tree.
-@Command(name = "priority-notify", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, version = "priority-notify 0.1.0",
+@Command(
+        name = "priority-notify",
+        scope = ScopeType.INHERIT,
+        mixinStandardHelpOptions = true,
+        version = "priority-notify 0.1.0",
         description = "Self-hosted notification hub. Without a command, runs the server.",
-        subcommands = {ServeCommand.class, MigrateCommand.class, UserCommand.class, TokenCommand.class, VapidCommand.class,
-                PublishCommand.class})
+        subcommands = {
+            ServeCommand.class,
+            MigrateCommand.class,
+            UserCommand.class,
+            TokenCommand.class,
+            VapidCommand.class,
+            PublishCommand.class
+        })
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {

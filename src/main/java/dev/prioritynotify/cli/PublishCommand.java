@@ -27,14 +27,29 @@ final class PublishCommand implements Callable<Integer> {
     static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
     private static final String WHERE_TO_FIX = "--server or PRIORITY_NOTIFY_SERVER";
 
-    @Option(names = "--server", description = "server URL (env PRIORITY_NOTIFY_SERVER; default http://localhost:8000)") String server;
-    @Option(names = "--token", description = "API token with the publish scope (env PRIORITY_NOTIFY_TOKEN)") String token;
-    @Option(names = "--priority", defaultValue = "medium", description = "low, medium, high or critical") String priority;
-    @Option(names = "--source", description = "where it comes from, e.g. ci") String source;
-    @Option(names = "--url", description = "link to open when the notification is clicked") String url;
-    @Option(names = "--tag", description = "grouping key") String tag;
-    @Parameters(index = "0", description = "title") String title;
-    @Parameters(index = "1", arity = "0..1", description = "message") String message;
+    @Option(names = "--server", description = "server URL (env PRIORITY_NOTIFY_SERVER; default http://localhost:8000)")
+    String server;
+
+    @Option(names = "--token", description = "API token with the publish scope (env PRIORITY_NOTIFY_TOKEN)")
+    String token;
+
+    @Option(names = "--priority", defaultValue = "medium", description = "low, medium, high or critical")
+    String priority;
+
+    @Option(names = "--source", description = "where it comes from, e.g. ci")
+    String source;
+
+    @Option(names = "--url", description = "link to open when the notification is clicked")
+    String url;
+
+    @Option(names = "--tag", description = "grouping key")
+    String tag;
+
+    @Parameters(index = "0", description = "title")
+    String title;
+
+    @Parameters(index = "1", arity = "0..1", description = "message")
+    String message;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
@@ -56,7 +71,8 @@ final class PublishCommand implements Callable<Integer> {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)))
                 .build();
-        try (HttpClient client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build()) {
+        try (HttpClient client =
+                HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build()) {
             HttpResponse<String> response;
             try {
                 response = client.send(request, HttpResponse.BodyHandlers.ofString());
@@ -70,13 +86,15 @@ final class PublishCommand implements Callable<Integer> {
                 return 0;
             }
             if (answer != null && answer.hasNonNull("detail")) {
-                System.err.println("error: " + response.statusCode() + " " + answer.get("detail").asText());
+                System.err.println("error: " + response.statusCode() + " "
+                        + answer.get("detail").asText());
                 return 1;
             }
             // A proxy's error page or some other web server: one line with the start of what came back,
             // never the whole page.
-            System.err.println("error: " + base + " answered " + response.statusCode() + " but not as a priority-notify server does: '"
-                    + excerpt(response.body()) + "'; check " + WHERE_TO_FIX);
+            System.err.println("error: " + base + " answered " + response.statusCode()
+                    + " but not as a priority-notify server does: '" + excerpt(response.body()) + "'; check "
+                    + WHERE_TO_FIX);
             return 1;
         }
     }
@@ -92,7 +110,8 @@ final class PublishCommand implements Callable<Integer> {
             throw malformed;
         }
         // "localhost:8000" parses as scheme "localhost"; "http://under_score" parses with no host.
-        if (!("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme())) || uri.getHost() == null) {
+        if (!("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+                || uri.getHost() == null) {
             throw malformed;
         }
         return uri;
@@ -122,7 +141,9 @@ final class PublishCommand implements Callable<Integer> {
         if (detail != null) {
             return detail;
         }
-        return e instanceof ConnectException ? "connection refused" : e.getClass().getSimpleName();
+        return e instanceof ConnectException
+                ? "connection refused"
+                : e.getClass().getSimpleName();
     }
 
     private static String excerpt(String body) {

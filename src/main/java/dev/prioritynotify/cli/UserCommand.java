@@ -12,14 +12,22 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "user", description = "Manage local users.", subcommands = {UserCommand.Create.class, UserCommand.ListUsers.class})
+@Command(
+        name = "user",
+        description = "Manage local users.",
+        subcommands = {UserCommand.Create.class, UserCommand.ListUsers.class})
 final class UserCommand {
 
     @Command(name = "create", description = "Create a local user.")
     static final class Create implements Callable<Integer> {
-        @Parameters(index = "0", description = "user name") String name;
-        @Option(names = "--admin", description = "make the user an administrator") boolean admin;
-        @Option(names = "--password-stdin", description = "read the password from the first line of standard input") boolean passwordStdin;
+        @Parameters(index = "0", description = "user name")
+        String name;
+
+        @Option(names = "--admin", description = "make the user an administrator")
+        boolean admin;
+
+        @Option(names = "--password-stdin", description = "read the password from the first line of standard input")
+        boolean passwordStdin;
 
         @Override
         public Integer call() throws IOException {

@@ -1,15 +1,16 @@
 package dev.prioritynotify.cli;
 
 import dev.prioritynotify.webpush.VapidKeys;
-
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 @Command(name = "vapid", description = "VAPID keys for Web Push.", subcommands = VapidCommand.Generate.class)
 final class VapidCommand {
 
-    @Command(name = "generate", description = "Print a new key pair as VAPID_PUBLIC_KEY=… and VAPID_PRIVATE_KEY=… lines "
-            + "(base64url raw keys, the form browsers and other Web Push libraries use).")
+    @Command(
+            name = "generate",
+            description = "Print a new key pair as VAPID_PUBLIC_KEY=… and VAPID_PRIVATE_KEY=… lines "
+                    + "(base64url raw keys, the form browsers and other Web Push libraries use).")
     static final class Generate implements Callable<Integer> {
         @Override
         public Integer call() {

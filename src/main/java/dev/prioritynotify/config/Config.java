@@ -1,6 +1,5 @@
 package dev.prioritynotify.config;
 
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,35 +21,65 @@ public record Config(
         Retention retention,
         Push push) {
 
-    public record Server(String host, int port, Optional<String> baseUrl, long maxRequestSize,
-                         List<String> corsOrigins, List<String> allowedHosts) {}
+    public record Server(
+            String host,
+            int port,
+            Optional<String> baseUrl,
+            long maxRequestSize,
+            List<String> corsOrigins,
+            List<String> allowedHosts) {}
 
-    public enum LogFormat { AUTO, JSON, TEXT }
+    public enum LogFormat {
+        AUTO,
+        JSON,
+        TEXT
+    }
 
     public record Logging(String level, LogFormat format) {}
 
     /** SSE: heartbeat comment interval, per-client buffer before a slow client is dropped, event log age. */
     public record Stream(Duration heartbeat, int clientBuffer, Duration eventRetention, Duration retryHint) {}
 
-    public enum RetentionMode { DELETE, ARCHIVE }
+    public enum RetentionMode {
+        DELETE,
+        ARCHIVE
+    }
 
     /** {@code days == 0} keeps notifications forever. */
     public record Retention(int days, RetentionMode mode) {}
 
-    public enum PayloadMode { FULL, MINIMAL }
+    public enum PayloadMode {
+        FULL,
+        MINIMAL
+    }
 
-    public enum CryptoProvider { AUTO, JDK }
+    public enum CryptoProvider {
+        AUTO,
+        JDK
+    }
 
     /**
      * Web Push. The VAPID values stay raw here: a malformed key must not stop the server, only
      * disable push with a line naming the variable, so the push package parses them.
      */
-    public record Push(Optional<String> vapidPublicKey, Optional<Secret> vapidPrivateKey, Optional<String> vapidSubject,
-                       boolean vapidAutogenerate, Duration vapidTokenValidity, List<String> allowedHosts,
-                       boolean allowInsecureEndpoints, PayloadMode payload, CryptoProvider cryptoProvider,
-                       Map<String, Duration> ttlByPriority, int subscribeLimitPerUser, int subscribeLimitPerAddress,
-                       Duration subscribeWindow, Duration requestTimeout, String icon, String badge,
-                       Delivery delivery) {
+    public record Push(
+            Optional<String> vapidPublicKey,
+            Optional<Secret> vapidPrivateKey,
+            Optional<String> vapidSubject,
+            boolean vapidAutogenerate,
+            Duration vapidTokenValidity,
+            List<String> allowedHosts,
+            boolean allowInsecureEndpoints,
+            PayloadMode payload,
+            CryptoProvider cryptoProvider,
+            Map<String, Duration> ttlByPriority,
+            int subscribeLimitPerUser,
+            int subscribeLimitPerAddress,
+            Duration subscribeWindow,
+            Duration requestTimeout,
+            String icon,
+            String badge,
+            Delivery delivery) {
         public Push {
             ttlByPriority = Map.copyOf(ttlByPriority);
             allowedHosts = List.copyOf(allowedHosts);
@@ -64,16 +93,29 @@ public record Config(
      * {@code handOffLimit}: how many pushes of notifications created here may wait in this
      * process, handed to its workers directly instead of claimed (0: every push is claimed).
      */
-    public record Delivery(Duration retryBase, Duration retryMaxDelay, int retryMaxAttempts, Duration retryAfterCap,
-                           Duration pollInterval, int concurrency, int concurrencyPerOrigin, int claimBatch,
-                           int burstLimit, Duration burstWindow, Duration staleAfter, Duration retention,
-                           Duration shutdownGrace, Optional<Duration> lease, int handOffLimit) {}
+    public record Delivery(
+            Duration retryBase,
+            Duration retryMaxDelay,
+            int retryMaxAttempts,
+            Duration retryAfterCap,
+            Duration pollInterval,
+            int concurrency,
+            int concurrencyPerOrigin,
+            int claimBatch,
+            int burstLimit,
+            Duration burstWindow,
+            Duration staleAfter,
+            Duration retention,
+            Duration shutdownGrace,
+            Optional<Duration> lease,
+            int handOffLimit) {}
 
     public static Config from(Settings s) {
         Path dataDir = Path.of(s.string("DATA_DIR", "./data"));
         String level = s.string("LOG_LEVEL", "INFO").toUpperCase(java.util.Locale.ROOT);
         if (!List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR").contains(level)) {
-            throw new ConfigException("LOG_LEVEL", "must be one of TRACE, DEBUG, INFO, WARN, ERROR, got '" + level + "'");
+            throw new ConfigException(
+                    "LOG_LEVEL", "must be one of TRACE, DEBUG, INFO, WARN, ERROR, got '" + level + "'");
         }
         Optional<String> baseUrl = s.get("BASE_URL").map(u -> validateBaseUrl(u));
         Duration heartbeat = s.duration("STREAM_HEARTBEAT", Duration.ofSeconds(15));
@@ -82,8 +124,8 @@ public record Config(
         }
         return new Config(
                 dataDir,
-                DatabaseConfig.parse("DATABASE_URL", s.get("DATABASE_URL"), dataDir,
-                        s.integer("DATABASE_POOL_SIZE", 10, 1, 200)),
+                DatabaseConfig.parse(
+                        "DATABASE_URL", s.get("DATABASE_URL"), dataDir, s.integer("DATABASE_POOL_SIZE", 10, 1, 200)),
                 new Server(
                         s.string("HOST", "0.0.0.0"),
                         s.integer("PORT", 8000, 0, 65535),
@@ -98,7 +140,8 @@ public record Config(
                     return new Secret(v);
                 }),
                 new Logging(level, s.choice("LOG_FORMAT", LogFormat.class, LogFormat.AUTO)),
-                new Stream(heartbeat,
+                new Stream(
+                        heartbeat,
                         s.integer("STREAM_CLIENT_BUFFER", 1024, 16, 1_000_000),
                         s.duration("EVENT_RETENTION", Duration.ofDays(7)),
                         s.duration("STREAM_RETRY", Duration.ofSeconds(3))),
@@ -111,7 +154,8 @@ public record Config(
     private static Push push(Settings s, Optional<String> baseUrl) {
         Duration validity = s.duration("VAPID_TOKEN_VALIDITY", Duration.ofHours(12));
         if (validity.compareTo(Duration.ofHours(24)) > 0 || validity.compareTo(Duration.ofMinutes(10)) < 0) {
-            throw new ConfigException("VAPID_TOKEN_VALIDITY", "must be between 10m and 24h (RFC 8292 caps it at 24 hours)");
+            throw new ConfigException(
+                    "VAPID_TOKEN_VALIDITY", "must be between 10m and 24h (RFC 8292 caps it at 24 hours)");
         }
         // An https BASE_URL is a fine VAPID contact when no subject is given.
         Optional<String> subject = s.get("VAPID_SUBJECT").or(() -> baseUrl.filter(u -> u.startsWith("https://")));
@@ -126,7 +170,9 @@ public record Config(
                 subject,
                 s.bool("VAPID_AUTOGENERATE", true),
                 validity,
-                s.list("PUSH_ALLOWED_HOSTS").stream().map(h -> h.toLowerCase(java.util.Locale.ROOT)).toList(),
+                s.list("PUSH_ALLOWED_HOSTS").stream()
+                        .map(h -> h.toLowerCase(java.util.Locale.ROOT))
+                        .toList(),
                 s.bool("PUSH_ALLOW_INSECURE_ENDPOINTS", false),
                 s.choice("PUSH_PAYLOAD", PayloadMode.class, PayloadMode.FULL),
                 s.choice("CRYPTO_PROVIDER", CryptoProvider.class, CryptoProvider.AUTO),

@@ -32,7 +32,8 @@ public record DatabaseConfig(String jdbcUrl, Optional<String> user, Optional<Sec
         }
         int schemeEnd = url.indexOf("://");
         if (schemeEnd < 0) {
-            throw new ConfigException(variable, "must be sqlite:///path, postgresql://user:pass@host:port/db or a jdbc: URL");
+            throw new ConfigException(
+                    variable, "must be sqlite:///path, postgresql://user:pass@host:port/db or a jdbc: URL");
         }
         String scheme = url.substring(0, schemeEnd);
         // The seeds wrote SQLAlchemy URLs ("sqlite+aiosqlite://", "postgresql+asyncpg://"): the driver part is ignored.
@@ -41,12 +42,14 @@ public record DatabaseConfig(String jdbcUrl, Optional<String> user, Optional<Sec
             case "sqlite" -> {
                 String path = url.substring(schemeEnd + 3);
                 if (!path.startsWith("/") || path.length() < 2) {
-                    throw new ConfigException(variable, "a SQLite URL needs a path: sqlite:///relative.db or sqlite:////absolute.db");
+                    throw new ConfigException(
+                            variable, "a SQLite URL needs a path: sqlite:///relative.db or sqlite:////absolute.db");
                 }
                 yield sqlite(Path.of(path.substring(1)), maxPoolSize);
             }
             case "postgresql", "postgres" -> postgres(variable, url.substring(schemeEnd + 3), maxPoolSize);
-            default -> throw new ConfigException(variable, "unsupported database '" + base + "'; use sqlite or postgresql");
+            default ->
+                throw new ConfigException(variable, "unsupported database '" + base + "'; use sqlite or postgresql");
         };
     }
 
@@ -73,8 +76,8 @@ public record DatabaseConfig(String jdbcUrl, Optional<String> user, Optional<Sec
                 password = Optional.of(new Secret(URLDecoder.decode(parts[1], StandardCharsets.UTF_8)));
             }
         }
-        String jdbc = "jdbc:postgresql://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + uri.getPath()
-                + (uri.getRawQuery() != null ? "?" + uri.getRawQuery() : "");
+        String jdbc = "jdbc:postgresql://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "")
+                + uri.getPath() + (uri.getRawQuery() != null ? "?" + uri.getRawQuery() : "");
         return new DatabaseConfig(jdbc, user, password, maxPoolSize);
     }
 }

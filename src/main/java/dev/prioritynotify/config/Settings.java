@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  */
 public final class Settings {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
-    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KB|KiB|MB|MiB|GB|GiB)?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern SIZE =
+            Pattern.compile("(\\d+)\\s*(B|KB|KiB|MB|MiB|GB|GiB)?", Pattern.CASE_INSENSITIVE);
 
     private final Map<String, String> values;
 
@@ -59,7 +60,9 @@ public final class Settings {
             // A trailing newline is how editors and `echo` write secret files; it is never part of the secret.
             return nonBlank(Files.readString(Path.of(file.get()), StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException e) {
-            throw new ConfigException(name + "_FILE", "cannot read " + file.get() + " (" + e.getClass().getSimpleName() + ")");
+            throw new ConfigException(
+                    name + "_FILE",
+                    "cannot read " + file.get() + " (" + e.getClass().getSimpleName() + ")");
         }
     }
 
@@ -161,14 +164,19 @@ public final class Settings {
             return Enum.valueOf(type, raw.get().toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
             List<String> allowed = java.util.Arrays.stream(type.getEnumConstants())
-                    .map(c -> c.name().toLowerCase(Locale.ROOT)).toList();
+                    .map(c -> c.name().toLowerCase(Locale.ROOT))
+                    .toList();
             throw new ConfigException(name, "must be one of " + allowed + ", got '" + raw.get() + "'");
         }
     }
 
     public List<String> list(String name) {
-        return get(name).map(v -> java.util.Arrays.stream(v.split(","))
-                .map(String::trim).filter(s -> !s.isEmpty()).toList()).orElse(List.of());
+        return get(name)
+                .map(v -> java.util.Arrays.stream(v.split(","))
+                        .map(String::trim)
+                        .filter(s -> !s.isEmpty())
+                        .toList())
+                .orElse(List.of());
     }
 
     /** Lines {@code NAME=value}; {@code #} comments, optional {@code export }, single or double quotes. */
@@ -193,8 +201,9 @@ public final class Settings {
                     throw new ConfigException(".env", "line " + lineNo + " is not NAME=value");
                 }
                 String value = l.substring(eq + 1).strip();
-                if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"")
-                        || value.startsWith("'") && value.endsWith("'"))) {
+                if (value.length() >= 2
+                        && ((value.startsWith("\"") && value.endsWith("\""))
+                                || (value.startsWith("'") && value.endsWith("'")))) {
                     value = value.substring(1, value.length() - 1);
                 }
                 out.put(l.substring(0, eq).strip(), value);

@@ -55,7 +55,8 @@ public final class ApiError extends RuntimeException {
     }
 
     public static ApiError rateLimited(long retryAfterSeconds) {
-        return new ApiError(429, "too many requests; retry after " + retryAfterSeconds + " s", Long.toString(retryAfterSeconds));
+        return new ApiError(
+                429, "too many requests; retry after " + retryAfterSeconds + " s", Long.toString(retryAfterSeconds));
     }
 
     public static ApiError unavailable(String detail) {

@@ -37,7 +37,8 @@ public final class Input {
         try {
             node = mapper.readTree(body);
         } catch (JsonProcessingException e) {
-            throw ApiError.malformedBody("at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+            throw ApiError.malformedBody("at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr());
         }
         if (node == null || !node.isObject()) {
             throw ApiError.invalid("body", "must be a JSON object");
@@ -74,7 +75,8 @@ public final class Input {
         return Optional.of(text);
     }
 
-    public static <E> Optional<E> optionalEnum(ObjectNode body, String field, Function<String, E> parse, String allowed) {
+    public static <E> Optional<E> optionalEnum(
+            ObjectNode body, String field, Function<String, E> parse, String allowed) {
         return optionalString(body, field, 64).map(raw -> parseEnum(field, raw, parse, allowed));
     }
 

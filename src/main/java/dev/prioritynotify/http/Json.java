@@ -22,7 +22,9 @@ public final class Json {
                 .serializationInclusion(JsonInclude.Include.ALWAYS)
                 .build();
         // Bodies are already capped by size; this bounds what a hostile body can make the parser do.
-        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
+        mapper.getFactory()
+                .setStreamReadConstraints(
+                        StreamReadConstraints.builder().maxNestingDepth(64).build());
         return mapper;
     }
 }

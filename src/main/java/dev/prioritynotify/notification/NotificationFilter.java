@@ -7,12 +7,19 @@ import java.util.Optional;
  * What a list asks for. {@code priority} matches exactly; {@code minPriority} matches that
  * priority and every more urgent one, which is what alerting clients mean by a threshold.
  */
-public record NotificationFilter(Optional<Instant> since, Optional<Status> status, Optional<Priority> priority,
-                                 Optional<Priority> minPriority, Optional<String> source, int limit, int offset) {
+public record NotificationFilter(
+        Optional<Instant> since,
+        Optional<Status> status,
+        Optional<Priority> priority,
+        Optional<Priority> minPriority,
+        Optional<String> source,
+        int limit,
+        int offset) {
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 200;
 
     public static NotificationFilter all(int limit) {
-        return new NotificationFilter(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), limit, 0);
+        return new NotificationFilter(
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), limit, 0);
     }
 }

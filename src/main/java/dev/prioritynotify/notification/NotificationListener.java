@@ -1,8 +1,8 @@
 package dev.prioritynotify.notification;
 
+import dev.prioritynotify.store.Transaction;
 import java.util.ArrayList;
 import java.util.List;
-import dev.prioritynotify.store.Transaction;
 
 /**
  * Takes part in every notification change. {@link #record} runs inside the change's transaction,

@@ -22,8 +22,10 @@ final class NotificationRepository {
     private static final String INSERT_NOTIFICATION = """
             INSERT INTO notifications (id, user_id, title, message, priority, status, source, url, tag, metadata, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
-    private static final String SELECT_BY_ID = "SELECT " + COLUMNS + " FROM notifications WHERE id = :id AND user_id = :userId";
-    private static final String UPDATE_STATUS = "UPDATE notifications SET status = :status, read_at = :readAt WHERE id = :id AND user_id = :userId";
+    private static final String SELECT_BY_ID =
+            "SELECT " + COLUMNS + " FROM notifications WHERE id = :id AND user_id = :userId";
+    private static final String UPDATE_STATUS =
+            "UPDATE notifications SET status = :status, read_at = :readAt WHERE id = :id AND user_id = :userId";
     private static final String DELETE_NOTIFICATION = "DELETE FROM notifications WHERE id = :id AND user_id = :userId";
     private static final String SELECT_EXPIRING =
             "SELECT " + COLUMNS + " FROM notifications WHERE created_at < :cutoff ORDER BY created_at, id LIMIT :limit";
@@ -59,7 +61,11 @@ final class NotificationRepository {
     }
 
     Optional<Notification> find(Handle h, UUID userId, UUID id) {
-        return h.createQuery(SELECT_BY_ID).bind("id", id).bind("userId", userId).map(this::map).findOne();
+        return h.createQuery(SELECT_BY_ID)
+                .bind("id", id)
+                .bind("userId", userId)
+                .map(this::map)
+                .findOne();
     }
 
     Optional<Notification> find(UUID userId, UUID id) {
@@ -70,8 +76,11 @@ final class NotificationRepository {
         if (ids.isEmpty()) {
             return List.of();
         }
-        return db.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM notifications WHERE id IN (<ids>)")
-                .bindList("ids", List.copyOf(ids)).map(this::map).list());
+        return db.jdbi()
+                .withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM notifications WHERE id IN (<ids>)")
+                        .bindList("ids", List.copyOf(ids))
+                        .map(this::map)
+                        .list());
     }
 
     void updateStatus(Handle h, Notification n) {
@@ -84,7 +93,10 @@ final class NotificationRepository {
     }
 
     void delete(Handle h, Notification n) {
-        h.createUpdate(DELETE_NOTIFICATION).bind("id", n.id()).bind("userId", n.userId()).execute();
+        h.createUpdate(DELETE_NOTIFICATION)
+                .bind("id", n.id())
+                .bind("userId", n.userId())
+                .execute();
     }
 
     Page<Notification> list(UUID userId, NotificationFilter f) {
@@ -97,21 +109,29 @@ final class NotificationRepository {
         return db.jdbi().withHandle(h -> {
             Query count = bindFilter(h.createQuery("SELECT COUNT(*) FROM notifications" + where), userId, f);
             long total = count.mapTo(Long.class).one();
-            List<Notification> items = total == 0 ? new ArrayList<>() : bindFilter(h.createQuery(
-                    "SELECT " + COLUMNS + " FROM notifications" + where
-                            + " ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset"), userId, f)
-                    .bind("limit", f.limit())
-                    .bind("offset", f.offset())
-                    .map(this::map)
-                    .list();
+            List<Notification> items = total == 0
+                    ? new ArrayList<>()
+                    : bindFilter(
+                                    h.createQuery("SELECT " + COLUMNS + " FROM notifications" + where
+                                            + " ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset"),
+                                    userId,
+                                    f)
+                            .bind("limit", f.limit())
+                            .bind("offset", f.offset())
+                            .map(this::map)
+                            .list();
             return new Page<>(items, total, f.limit(), f.offset());
         });
     }
 
     /** The oldest notifications created before {@code cutoff} (of every user); with {@code unarchivedOnly}, those not archived yet. */
     List<Notification> expiring(Instant cutoff, boolean unarchivedOnly, int limit) {
-        return db.jdbi().withHandle(h -> h.createQuery(unarchivedOnly ? SELECT_EXPIRING_UNARCHIVED : SELECT_EXPIRING)
-                .bind("cutoff", cutoff).bind("limit", limit).map(this::map).list());
+        return db.jdbi()
+                .withHandle(h -> h.createQuery(unarchivedOnly ? SELECT_EXPIRING_UNARCHIVED : SELECT_EXPIRING)
+                        .bind("cutoff", cutoff)
+                        .bind("limit", limit)
+                        .map(this::map)
+                        .list());
     }
 
     private static Query bindFilter(Query q, UUID userId, NotificationFilter f) {
@@ -119,16 +139,31 @@ final class NotificationRepository {
         f.since().ifPresent(v -> q.bind("since", v));
         f.status().ifPresent(v -> q.bind("status", v.wire()));
         f.priority().ifPresent(v -> q.bind("priority", v.wire()));
-        f.minPriority().ifPresent(v -> q.bindList("atLeast", Arrays.stream(Priority.values()).filter(p -> p.atLeast(v)).map(Priority::wire).toList()));
+        f.minPriority()
+                .ifPresent(v -> q.bindList(
+                        "atLeast",
+                        Arrays.stream(Priority.values())
+                                .filter(p -> p.atLeast(v))
+                                .map(Priority::wire)
+                                .toList()));
         f.source().ifPresent(v -> q.bind("source", v));
         return q;
     }
 
     private Notification map(ResultSet rs, StatementContext ctx) throws SQLException {
         Dialect d = db.dialect();
-        return new Notification(d.uuid(rs, "id"), d.uuid(rs, "user_id"), rs.getString("title"), rs.getString("message"),
-                Priority.parse(rs.getString("priority")), Status.parse(rs.getString("status")), rs.getString("source"),
-                rs.getString("url"), rs.getString("tag"), rs.getString("metadata"),
-                d.instant(rs, "created_at"), d.instant(rs, "read_at"));
+        return new Notification(
+                d.uuid(rs, "id"),
+                d.uuid(rs, "user_id"),
+                rs.getString("title"),
+                rs.getString("message"),
+                Priority.parse(rs.getString("priority")),
+                Status.parse(rs.getString("status")),
+                rs.getString("source"),
+                rs.getString("url"),
+                rs.getString("tag"),
+                rs.getString("metadata"),
+                d.instant(rs, "created_at"),
+                d.instant(rs, "read_at"));
     }
 }

@@ -12,8 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /** {@code /api/notifications/...}: create, list, get, change status, delete. */
 public final class NotificationRoutes {
@@ -30,7 +30,8 @@ public final class NotificationRoutes {
     private final Supplier<List<UUID>> everyone;
 
     /** @param everyone every user's id, for broadcasts */
-    public NotificationRoutes(NotificationService service, Authenticator auth, Input input, Supplier<List<UUID>> everyone) {
+    public NotificationRoutes(
+            NotificationService service, Authenticator auth, Input input, Supplier<List<UUID>> everyone) {
         this.service = service;
         this.auth = auth;
         this.input = input;
@@ -72,10 +73,14 @@ public final class NotificationRoutes {
         if (message.isPresent() && message.get().getBytes(StandardCharsets.UTF_8).length > MAX_MESSAGE_BYTES) {
             throw ApiError.invalid("message", "must be at most 64 KiB");
         }
-        Priority priority = Input.optionalEnum(body, "priority", Priority::parse, Priority.ALLOWED).orElse(Priority.MEDIUM);
+        Priority priority = Input.optionalEnum(body, "priority", Priority::parse, Priority.ALLOWED)
+                .orElse(Priority.MEDIUM);
         Optional<String> url = Input.optionalString(body, "url", MAX_URL);
         url.ifPresent(NotificationRoutes::checkUrl);
-        return new NewNotification(title, message, priority,
+        return new NewNotification(
+                title,
+                message,
+                priority,
                 Input.optionalString(body, "source", MAX_SOURCE),
                 url,
                 Input.optionalString(body, "tag", MAX_TAG),
@@ -101,13 +106,15 @@ public final class NotificationRoutes {
                 Input.queryInt(ctx, "limit", NotificationFilter.DEFAULT_LIMIT, 1, NotificationFilter.MAX_LIMIT),
                 Input.queryInt(ctx, "offset", 0, 0, Integer.MAX_VALUE));
         Page<Notification> page = service.list(caller.userId(), filter);
-        ctx.json(new Page<>(page.items().stream().map(NotificationView::of).toList(), page.total(), page.limit(), page.offset()));
+        ctx.json(new Page<>(
+                page.items().stream().map(NotificationView::of).toList(), page.total(), page.limit(), page.offset()));
     }
 
     private void get(Context ctx) {
         Caller caller = auth.require(ctx, Scope.READ);
         UUID id = Input.pathUuid(ctx, "id");
-        ctx.json(NotificationView.of(service.find(caller.userId(), id).orElseThrow(() -> ApiError.notFound("notification"))));
+        ctx.json(NotificationView.of(
+                service.find(caller.userId(), id).orElseThrow(() -> ApiError.notFound("notification"))));
     }
 
     private void patch(Context ctx) {
@@ -116,8 +123,8 @@ public final class NotificationRoutes {
         ObjectNode body = input.object(ctx);
         Status status = Input.optionalEnum(body, "status", Status::parse, Status.ALLOWED)
                 .orElseThrow(() -> ApiError.invalid("status", "is required"));
-        Notification updated = service.updateStatus(caller.userId(), id, status)
-                .orElseThrow(() -> ApiError.notFound("notification"));
+        Notification updated =
+                service.updateStatus(caller.userId(), id, status).orElseThrow(() -> ApiError.notFound("notification"));
         ctx.json(NotificationView.of(updated));
     }
 

@@ -91,11 +91,17 @@ public final class NotificationService {
         for (int from = 0; from < users.size(); from += BROADCAST_CHUNK) {
             List<UUID> chunk = users.subList(from, Math.min(users.size(), from + BROADCAST_CHUNK));
             Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-            List<ReentrantLock> locks = chunk.stream().mapToInt(this::stripeOf).distinct().sorted()
-                    .mapToObj(i -> userLocks[i]).toList();
+            List<ReentrantLock> locks = chunk.stream()
+                    .mapToInt(this::stripeOf)
+                    .distinct()
+                    .sorted()
+                    .mapToObj(i -> userLocks[i])
+                    .toList();
             locks.forEach(ReentrantLock::lock);
             try {
-                List<Notification> batch = chunk.stream().map(userId -> newNotification(userId, n, now)).toList();
+                List<Notification> batch = chunk.stream()
+                        .map(userId -> newNotification(userId, n, now))
+                        .toList();
                 List<Runnable> afterCommit = db.inTransaction(h -> {
                     notifications.insertAll(h, batch);
                     List<Runnable> actions = new ArrayList<>(listeners.size());
@@ -158,9 +164,13 @@ public final class NotificationService {
                     .collect(Collectors.groupingBy(Notification::userId, LinkedHashMap::new, Collectors.toList()));
             for (Map.Entry<UUID, List<Notification>> user : byUser.entrySet()) {
                 List<Notification> changed = new ArrayList<>(user.getValue().size());
-                change(user.getKey(), user.getValue().stream().<Change>map(n -> archive
-                        ? h -> setStatus(h, n.userId(), n.id(), Status.ARCHIVED, now, changed)
-                        : h -> remove(h, n.userId(), n.id(), changed)).toList());
+                change(
+                        user.getKey(),
+                        user.getValue().stream()
+                                .<Change>map(n -> archive
+                                        ? h -> setStatus(h, n.userId(), n.id(), Status.ARCHIVED, now, changed)
+                                        : h -> remove(h, n.userId(), n.id(), changed))
+                                .toList());
                 expired += changed.size();
             }
             if (due.size() < RETENTION_BATCH || expired == before) {
@@ -170,7 +180,8 @@ public final class NotificationService {
     }
 
     /** Adds the notification as it is afterwards to {@code result}; the change, or null when the status was already that. */
-    private NotificationChange setStatus(Handle h, UUID userId, UUID id, Status status, Instant now, List<Notification> result) {
+    private NotificationChange setStatus(
+            Handle h, UUID userId, UUID id, Status status, Instant now, List<Notification> result) {
         Optional<Notification> current = notifications.find(h, userId, id);
         if (current.isEmpty()) {
             return null;
@@ -197,9 +208,19 @@ public final class NotificationService {
     }
 
     private Notification newNotification(UUID userId, NewNotification n, Instant now) {
-        return new Notification(ids.next(), userId, n.title(), n.message().orElse(null), n.priority(),
-                Status.UNREAD, n.source().orElse(null), n.url().orElse(null), n.tag().orElse(null),
-                n.metadata().orElse(null), now, null);
+        return new Notification(
+                ids.next(),
+                userId,
+                n.title(),
+                n.message().orElse(null),
+                n.priority(),
+                Status.UNREAD,
+                n.source().orElse(null),
+                n.url().orElse(null),
+                n.tag().orElse(null),
+                n.metadata().orElse(null),
+                now,
+                null);
     }
 
     private int stripeOf(UUID userId) {

@@ -4,7 +4,10 @@ import java.util.Locale;
 
 /** Ordered from least to most urgent; {@link #atLeast} is how a device's minimum priority is applied. */
 public enum Priority {
-    LOW, MEDIUM, HIGH, CRITICAL;
+    LOW,
+    MEDIUM,
+    HIGH,
+    CRITICAL;
 
     public static final String ALLOWED = "low, medium, high, critical";
 

@@ -3,7 +3,9 @@ package dev.prioritynotify.notification;
 import java.util.Locale;
 
 public enum Status {
-    UNREAD, READ, ARCHIVED;
+    UNREAD,
+    READ,
+    ARCHIVED;
 
     public static final String ALLOWED = "unread, read, archived";
 

@@ -1,11 +1,10 @@
 package dev.prioritynotify.push;
 
+import dev.prioritynotify.config.Config;
+import dev.prioritynotify.config.Secret;
 import dev.prioritynotify.webpush.CryptoProviders;
 import dev.prioritynotify.webpush.VapidKeys;
 import dev.prioritynotify.webpush.VapidSigner;
-
-import dev.prioritynotify.config.Config;
-import dev.prioritynotify.config.Secret;
 import java.time.InstantSource;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -19,12 +18,14 @@ import org.slf4j.LoggerFactory;
 public record PushCredentials(Optional<VapidKeys> keys, Optional<VapidSigner> signer, Optional<String> unavailable) {
     private static final Logger log = LoggerFactory.getLogger(PushCredentials.class);
 
-    public static PushCredentials load(Config.Push config, VapidKeyStore store, Secret secretKey, CryptoProviders providers,
-                                       InstantSource clock) {
+    public static PushCredentials load(
+            Config.Push config, VapidKeyStore store, Secret secretKey, CryptoProviders providers, InstantSource clock) {
         try {
             VapidKeys keys = store.load(config, secretKey);
-            String subject = config.vapidSubject().orElseThrow(() -> new PushUnavailable(
-                    "VAPID_SUBJECT: not set (set it to a mailto: or https: contact for push services; an https BASE_URL also serves)"));
+            String subject = config.vapidSubject()
+                    .orElseThrow(
+                            () -> new PushUnavailable(
+                                    "VAPID_SUBJECT: not set (set it to a mailto: or https: contact for push services; an https BASE_URL also serves)"));
             VapidSigner signer;
             try {
                 signer = new VapidSigner(keys, subject, config.vapidTokenValidity(), providers, clock);

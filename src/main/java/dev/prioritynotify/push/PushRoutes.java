@@ -1,13 +1,5 @@
 package dev.prioritynotify.push;
 
-import dev.prioritynotify.push.subscription.EndpointPolicy;
-import dev.prioritynotify.push.subscription.NewSubscription;
-import dev.prioritynotify.push.subscription.PushSubscription;
-import dev.prioritynotify.push.subscription.RateLimiter;
-import dev.prioritynotify.push.subscription.Upserted;
-import dev.prioritynotify.webpush.InvalidSubscriptionKeyException;
-import dev.prioritynotify.webpush.SubscriptionKeys;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.prioritynotify.auth.Authenticator;
@@ -17,8 +9,15 @@ import dev.prioritynotify.http.Input;
 import dev.prioritynotify.notification.Notification;
 import dev.prioritynotify.notification.Priority;
 import dev.prioritynotify.notification.Status;
+import dev.prioritynotify.push.subscription.EndpointPolicy;
+import dev.prioritynotify.push.subscription.NewSubscription;
+import dev.prioritynotify.push.subscription.PushSubscription;
+import dev.prioritynotify.push.subscription.RateLimiter;
+import dev.prioritynotify.push.subscription.Upserted;
 import dev.prioritynotify.store.Ids;
 import dev.prioritynotify.token.Scope;
+import dev.prioritynotify.webpush.InvalidSubscriptionKeyException;
+import dev.prioritynotify.webpush.SubscriptionKeys;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.InstantSource;
@@ -46,8 +45,15 @@ public final class PushRoutes {
     private final InstantSource clock;
 
     /** @param perUser, perAddress the subscribe rate limits ({@code PUSH_SUBSCRIBE_LIMIT_*}) */
-    public PushRoutes(WebPush push, EndpointPolicy policy, Authenticator auth, Input input, RateLimiter perUser,
-                      RateLimiter perAddress, Ids ids, InstantSource clock) {
+    public PushRoutes(
+            WebPush push,
+            EndpointPolicy policy,
+            Authenticator auth,
+            Input input,
+            RateLimiter perUser,
+            RateLimiter perAddress,
+            Ids ids,
+            InstantSource clock) {
         this.push = push;
         this.policy = policy;
         this.auth = auth;
@@ -110,12 +116,14 @@ public final class PushRoutes {
             throw ApiError.invalid(e.field(), e.getMessage().substring(e.field().length() + 2));
         }
         Optional<String> deviceName = Input.optionalString(body, "device_name", MAX_DEVICE_NAME);
-        Priority minPriority = Input.optionalEnum(body, "min_priority", Priority::parse, Priority.ALLOWED).orElse(Priority.LOW);
+        Priority minPriority = Input.optionalEnum(body, "min_priority", Priority::parse, Priority.ALLOWED)
+                .orElse(Priority.LOW);
         String userAgent = ctx.header("User-Agent");
         if (userAgent != null && userAgent.length() > MAX_USER_AGENT) {
             userAgent = userAgent.substring(0, MAX_USER_AGENT);
         }
-        Upserted result = push.subscribe(caller.userId(),
+        Upserted result = push.subscribe(
+                caller.userId(),
                 new NewSubscription(endpoint, parsed, userAgent, deviceName.orElse(null), minPriority));
         ctx.status(result.created() ? 201 : 200).json(SubscriptionView.of(result.subscription()));
     }
@@ -136,7 +144,9 @@ public final class PushRoutes {
         } else {
             String endpoint = ctx.queryParam("endpoint");
             if (endpoint == null || endpoint.isBlank()) {
-                endpoint = ctx.body().isBlank() ? null : Input.requiredString(input.object(ctx), "endpoint", EndpointPolicy.MAX_LENGTH);
+                endpoint = ctx.body().isBlank()
+                        ? null
+                        : Input.requiredString(input.object(ctx), "endpoint", EndpointPolicy.MAX_LENGTH);
             }
             if (endpoint == null) {
                 throw ApiError.invalid("endpoint", "is required (in the body, or ?endpoint= or ?id=)");
@@ -169,13 +179,24 @@ public final class PushRoutes {
         if (!push.enabled()) {
             throw disabled();
         }
-        Notification probe = new Notification(ids.next(), caller.userId(), "Test notification",
-                "Push notifications work on this device.", Priority.HIGH, Status.UNREAD, "priority-notify", "/", null, null,
-                clock.instant(), null);
+        Notification probe = new Notification(
+                ids.next(),
+                caller.userId(),
+                "Test notification",
+                "Push notifications work on this device.",
+                Priority.HIGH,
+                Status.UNREAD,
+                "priority-notify",
+                "/",
+                null,
+                null,
+                clock.instant(),
+                null);
         ctx.json(Map.of("results", push.sendTest(probe)));
     }
 
     private ApiError disabled() {
-        return ApiError.unavailable("push: disabled on this server: " + push.unavailableReason().orElse("see the server log"));
+        return ApiError.unavailable(
+                "push: disabled on this server: " + push.unavailableReason().orElse("see the server log"));
     }
 }

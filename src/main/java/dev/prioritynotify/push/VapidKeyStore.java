@@ -1,12 +1,11 @@
 package dev.prioritynotify.push;
 
-import dev.prioritynotify.webpush.VapidKeys;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.prioritynotify.config.Config;
 import dev.prioritynotify.config.Secret;
 import dev.prioritynotify.store.SettingsRepository;
+import dev.prioritynotify.webpush.VapidKeys;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -46,41 +45,54 @@ public final class VapidKeyStore {
     VapidKeys load(Config.Push push, Secret secretKey) throws PushUnavailable {
         if (push.vapidPrivateKey().isPresent()) {
             try {
-                return VapidKeys.parse(push.vapidPublicKey().orElse(null), push.vapidPrivateKey().get().value());
+                return VapidKeys.parse(
+                        push.vapidPublicKey().orElse(null),
+                        push.vapidPrivateKey().get().value());
             } catch (IllegalArgumentException e) {
                 throw new PushUnavailable(e.getMessage());
             }
         }
         if (push.vapidPublicKey().isPresent()) {
-            throw new PushUnavailable("VAPID_PRIVATE_KEY: missing while VAPID_PUBLIC_KEY is set (or use VAPID_PRIVATE_KEY_FILE)");
+            throw new PushUnavailable(
+                    "VAPID_PRIVATE_KEY: missing while VAPID_PUBLIC_KEY is set (or use VAPID_PRIVATE_KEY_FILE)");
         }
         Optional<String> stored = settings.get(SETTING);
         if (stored.isPresent()) {
             return open(stored.get(), secretKey);
         }
         if (!push.vapidAutogenerate()) {
-            throw new PushUnavailable("VAPID_PRIVATE_KEY: not set and VAPID_AUTOGENERATE=false (set VAPID_PRIVATE_KEY or VAPID_PRIVATE_KEY_FILE, or allow autogeneration)");
+            throw new PushUnavailable(
+                    "VAPID_PRIVATE_KEY: not set and VAPID_AUTOGENERATE=false (set VAPID_PRIVATE_KEY or VAPID_PRIVATE_KEY_FILE, or allow autogeneration)");
         }
         VapidKeys generated = VapidKeys.generate();
         // Another instance may have generated a pair at the same moment: whichever was stored first wins.
         String winner = settings.putIfAbsent(SETTING, seal(generated, secretKey), clock.instant());
-        log.info("generated a VAPID key pair and stored it (private key encrypted); public key {}", generated.publicKeyBase64Url());
+        log.info(
+                "generated a VAPID key pair and stored it (private key encrypted); public key {}",
+                generated.publicKeyBase64Url());
         return open(winner, secretKey);
     }
 
     private VapidKeys open(String stored, Secret secretKey) throws PushUnavailable {
         try {
             JsonNode json = mapper.readTree(stored);
-            byte[] sealed = Base64.getUrlDecoder().decode(json.get("private_key_sealed").asText());
+            byte[] sealed =
+                    Base64.getUrlDecoder().decode(json.get("private_key_sealed").asText());
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(derive(secretKey), "AES"), new GCMParameterSpec(128, sealed, 0, 12));
+            cipher.init(
+                    Cipher.DECRYPT_MODE,
+                    new SecretKeySpec(derive(secretKey), "AES"),
+                    new GCMParameterSpec(128, sealed, 0, 12));
             byte[] privateKey = cipher.doFinal(sealed, 12, sealed.length - 12);
-            return VapidKeys.parse(json.get("public_key").asText(),
+            return VapidKeys.parse(
+                    json.get("public_key").asText(),
                     Base64.getUrlEncoder().withoutPadding().encodeToString(privateKey));
         } catch (GeneralSecurityException e) {
-            throw new PushUnavailable("SECRET_KEY: cannot open the stored VAPID key (was SECRET_KEY changed? restore it, or set VAPID_PRIVATE_KEY)");
+            throw new PushUnavailable(
+                    "SECRET_KEY: cannot open the stored VAPID key (was SECRET_KEY changed? restore it, or set VAPID_PRIVATE_KEY)");
         } catch (Exception e) {
-            throw new PushUnavailable("settings: the stored VAPID key is unreadable (" + e.getClass().getSimpleName() + "; set VAPID_PRIVATE_KEY)");
+            throw new PushUnavailable("settings: the stored VAPID key is unreadable ("
+                    + e.getClass().getSimpleName() + "; set VAPID_PRIVATE_KEY)");
         }
     }
 
@@ -89,14 +101,16 @@ public final class VapidKeyStore {
             byte[] nonce = new byte[12];
             new SecureRandom().nextBytes(nonce);
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(derive(secretKey), "AES"), new GCMParameterSpec(128, nonce));
+            cipher.init(
+                    Cipher.ENCRYPT_MODE, new SecretKeySpec(derive(secretKey), "AES"), new GCMParameterSpec(128, nonce));
             byte[] ciphertext = cipher.doFinal(Base64.getUrlDecoder().decode(keys.privateKeyBase64Url()));
             byte[] sealed = new byte[12 + ciphertext.length];
             System.arraycopy(nonce, 0, sealed, 0, 12);
             System.arraycopy(ciphertext, 0, sealed, 12, ciphertext.length);
             return mapper.writeValueAsString(java.util.Map.of(
                     "public_key", keys.publicKeyBase64Url(),
-                    "private_key_sealed", Base64.getUrlEncoder().withoutPadding().encodeToString(sealed)));
+                    "private_key_sealed",
+                            Base64.getUrlEncoder().withoutPadding().encodeToString(sealed)));
         } catch (Exception e) {
             throw new IllegalStateException("cannot seal the VAPID private key", e);
         }

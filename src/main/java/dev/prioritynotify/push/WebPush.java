@@ -1,5 +1,7 @@
 package dev.prioritynotify.push;
 
+import dev.prioritynotify.config.Config;
+import dev.prioritynotify.notification.Notification;
 import dev.prioritynotify.push.delivery.DeliveryRepository;
 import dev.prioritynotify.push.delivery.DeliveryWorkers;
 import dev.prioritynotify.push.delivery.NotificationLookup;
@@ -11,21 +13,11 @@ import dev.prioritynotify.push.subscription.PushSubscription;
 import dev.prioritynotify.push.subscription.SubscriptionRepository;
 import dev.prioritynotify.push.subscription.Upserted;
 import dev.prioritynotify.webpush.VapidKeys;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.prioritynotify.config.Config;
-import dev.prioritynotify.config.Secret;
-import dev.prioritynotify.notification.Notification;
-import dev.prioritynotify.notification.NotificationListener;
-import dev.prioritynotify.store.Database;
-import dev.prioritynotify.store.Ids;
-import dev.prioritynotify.store.SettingsRepository;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -34,7 +26,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,9 +55,16 @@ public final class WebPush implements AutoCloseable {
     private final Config.Delivery config;
 
     /** Built by {@code App}; with push unavailable there is no sender and no workers, and nothing is queued. */
-    public WebPush(SubscriptionRepository subscriptions, DeliveryRepository deliveries, NotificationLookup notifications,
-                   PushCredentials credentials, Optional<PushSender> sender, Optional<DeliveryWorkers> workers,
-                   PushPayload payloads, Config.Delivery config, InstantSource clock) {
+    public WebPush(
+            SubscriptionRepository subscriptions,
+            DeliveryRepository deliveries,
+            NotificationLookup notifications,
+            PushCredentials credentials,
+            Optional<PushSender> sender,
+            Optional<DeliveryWorkers> workers,
+            PushPayload payloads,
+            Config.Delivery config,
+            InstantSource clock) {
         this.subscriptions = subscriptions;
         this.notifications = notifications;
         this.deliveries = deliveries;
@@ -81,9 +79,11 @@ public final class WebPush implements AutoCloseable {
     /** The gauges of devices and of the queue, read when scraped. */
     public void registerGauges(MeterRegistry metrics) {
         Gauge.builder("push_subscriptions_active", subscriptions, SubscriptionRepository::count)
-                .description("stored push subscriptions").register(metrics);
+                .description("stored push subscriptions")
+                .register(metrics);
         Gauge.builder("push_deliveries_pending", deliveries, DeliveryRepository::countPending)
-                .description("pushes waiting to be sent or being sent").register(metrics);
+                .description("pushes waiting to be sent or being sent")
+                .register(metrics);
     }
 
     /** Starts sending what the outbox holds (nothing to do with push unavailable). */
@@ -131,7 +131,8 @@ public final class WebPush implements AutoCloseable {
 
     /** Per-device state of one notification's pushes; empty when the user has no such notification. */
     public Optional<List<DeliveryRepository.DeliveryView>> deliveries(UUID userId, UUID notificationId) {
-        boolean owned = notifications.byIds(List.of(notificationId)).stream().anyMatch(n -> n.userId().equals(userId));
+        boolean owned = notifications.byIds(List.of(notificationId)).stream()
+                .anyMatch(n -> n.userId().equals(userId));
         return owned ? Optional.of(deliveries.forNotification(userId, notificationId)) : Optional.empty();
     }
 
@@ -156,7 +157,8 @@ public final class WebPush implements AutoCloseable {
      */
     public List<Outcome> sendTest(Notification n) {
         List<PushSubscription> targets = subscriptions.listByUser(n.userId()).stream()
-                .filter(s -> n.priority().atLeast(s.minPriority())).toList();
+                .filter(s -> n.priority().atLeast(s.minPriority()))
+                .toList();
         if (targets.isEmpty()) {
             return List.of();
         }
@@ -194,10 +196,15 @@ public final class WebPush implements AutoCloseable {
             }
             case SendResult.Gone g -> {
                 subscriptions.deleteGone(s.id());
-                log.info("push subscription {} of user {} is gone ({}); removed", s.endpointForDisplay(), s.userId(), g.status());
+                log.info(
+                        "push subscription {} of user {} is gone ({}); removed",
+                        s.endpointForDisplay(),
+                        s.userId(),
+                        g.status());
                 yield outcome(s, g, "status " + g.status() + "; subscription removed");
             }
-            case SendResult.RetryAfter r -> failed(s, r, "rate limited; retry after " + r.after().toSeconds() + " s");
+            case SendResult.RetryAfter r ->
+                failed(s, r, "rate limited; retry after " + r.after().toSeconds() + " s");
             case SendResult.Retryable r -> failed(s, r, r.reason());
             case SendResult.Rejected r -> failed(s, r, r.reason());
             case SendResult.NotAllowed r -> {

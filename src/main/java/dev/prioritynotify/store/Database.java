@@ -130,7 +130,9 @@ public final class Database implements AutoCloseable {
     /** For {@code /readyz}: can a connection run a trivial query right now? */
     public boolean isReachable() {
         try {
-            return jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
+            return jdbi.withHandle(
+                            h -> h.createQuery("SELECT 1").mapTo(Integer.class).one())
+                    == 1;
         } catch (RuntimeException e) {
             return false;
         }

@@ -53,8 +53,12 @@ public final class JdbcBatch {
      *
      * @return the number of rows changed
      */
-    public static int updateWhereIdIn(Handle transaction, Dialect dialect, String sqlWithInList, Collection<UUID> ids,
-                                      LeadingParameters leading) {
+    public static int updateWhereIdIn(
+            Handle transaction,
+            Dialect dialect,
+            String sqlWithInList,
+            Collection<UUID> ids,
+            LeadingParameters leading) {
         List<UUID> all = List.copyOf(ids);
         int changed = 0;
         for (int from = 0; from < all.size(); from += IN_LIST_CHUNK) {
@@ -67,7 +71,8 @@ public final class JdbcBatch {
                 }
                 changed += st.executeUpdate();
             } catch (SQLException e) {
-                throw new UnableToExecuteStatementException("update of " + chunk.size() + " rows failed: " + sql, e, null);
+                throw new UnableToExecuteStatementException(
+                        "update of " + chunk.size() + " rows failed: " + sql, e, null);
             }
         }
         return changed;

@@ -18,12 +18,20 @@ public final class SettingsRepository {
     }
 
     public Optional<String> get(String key) {
-        return db.jdbi().withHandle(h -> h.createQuery(SELECT_VALUE).bind("key", key).mapTo(String.class).findOne());
+        return db.jdbi()
+                .withHandle(h -> h.createQuery(SELECT_VALUE)
+                        .bind("key", key)
+                        .mapTo(String.class)
+                        .findOne());
     }
 
     /** Stores {@code value} unless the key exists; returns what is stored afterwards. */
     public String putIfAbsent(String key, String value, Instant now) {
-        db.inTransaction(h -> h.createUpdate(INSERT_IF_ABSENT).bind("key", key).bind("value", value).bind("now", now).execute());
+        db.inTransaction(h -> h.createUpdate(INSERT_IF_ABSENT)
+                .bind("key", key)
+                .bind("value", value)
+                .bind("now", now)
+                .execute());
         return get(key).orElseThrow();
     }
 }

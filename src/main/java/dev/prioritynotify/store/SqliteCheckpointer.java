@@ -28,6 +28,7 @@ final class SqliteCheckpointer implements AutoCloseable {
     private volatile boolean running = true;
     /** A write transaction has ended since the last checkpoint. */
     private volatile boolean written;
+
     private boolean failureLogged;
 
     SqliteCheckpointer(DataSource dataSource) {
@@ -60,7 +61,8 @@ final class SqliteCheckpointer implements AutoCloseable {
 
     /** One passive checkpoint: copies what no reader still needs, never waits for anyone. */
     private void checkpoint() {
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = dataSource.getConnection();
+                Statement st = c.createStatement()) {
             st.execute("PRAGMA wal_checkpoint(PASSIVE)");
             failureLogged = false;
         } catch (SQLException | RuntimeException e) {

@@ -40,7 +40,9 @@ public final class EventLog implements NotificationListener {
      * locking order follows its plan. Two chunks sharing users (concurrent broadcasts, or other
      * instances) then queue instead of deadlocking; a single change locks only its own user.
      */
-    private static final String LOCK_USERS = "SELECT id FROM users WHERE id IN (<userIds>) ORDER BY id FOR NO KEY UPDATE";
+    private static final String LOCK_USERS =
+            "SELECT id FROM users WHERE id IN (<userIds>) ORDER BY id FOR NO KEY UPDATE";
+
     private static final String CURRENT_SEQ = "SELECT event_seq FROM users WHERE id = :userId";
     private static final String OLDEST_SEQ = "SELECT MIN(seq) FROM events WHERE user_id = :userId";
     private static final String INSERT_EVENT = """
@@ -69,12 +71,17 @@ public final class EventLog implements NotificationListener {
 
     @Override
     public Runnable recordCreated(Transaction tx, List<Notification> created) {
-        return recordAll(tx.handle(), created.stream().<NotificationChange>map(NotificationChange.Created::new).toList());
+        return recordAll(
+                tx.handle(),
+                created.stream()
+                        .<NotificationChange>map(NotificationChange.Created::new)
+                        .toList());
     }
 
     /** Changes of different users, numbered by one statement and written by one batch; published in order after commit. */
     private Runnable recordAll(Handle h, List<NotificationChange> changes) {
-        Map<UUID, Long> seqs = nextSeqs(h, changes.stream().map(c -> c.notification().userId()).toList());
+        Map<UUID, Long> seqs =
+                nextSeqs(h, changes.stream().map(c -> c.notification().userId()).toList());
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         List<Event> events = new ArrayList<>(changes.size());
         for (NotificationChange change : changes) {
@@ -100,9 +107,13 @@ public final class EventLog implements NotificationListener {
         }
         Dialect d = db.dialect();
         if (d == Dialect.POSTGRESQL && userIds.size() > 1) {
-            h.createQuery(LOCK_USERS).bindList("userIds", userIds).mapTo(String.class).list();
+            h.createQuery(LOCK_USERS)
+                    .bindList("userIds", userIds)
+                    .mapTo(String.class)
+                    .list();
         }
-        Map<UUID, Long> seqs = h.createQuery(NEXT_SEQS).bindList("userIds", userIds)
+        Map<UUID, Long> seqs = h.createQuery(NEXT_SEQS)
+                .bindList("userIds", userIds)
                 .map((rs, ctx) -> Map.entry(d.uuid(rs, "id"), rs.getLong("event_seq")))
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
         if (seqs.size() != userIds.size()) {
@@ -142,7 +153,12 @@ public final class EventLog implements NotificationListener {
 
     /** The user's latest sequence number (0 before the first event). */
     long currentSeq(UUID userId) {
-        return db.jdbi().withHandle(h -> h.createQuery(CURRENT_SEQ).bind("userId", userId).mapTo(Long.class).findOne().orElse(0L));
+        return db.jdbi()
+                .withHandle(h -> h.createQuery(CURRENT_SEQ)
+                        .bind("userId", userId)
+                        .mapTo(Long.class)
+                        .findOne()
+                        .orElse(0L));
     }
 
     /**
@@ -155,22 +171,37 @@ public final class EventLog implements NotificationListener {
         if (after >= current) {
             return after == current;
         }
-        Long oldest = db.jdbi().withHandle(h -> h.createQuery(OLDEST_SEQ).bind("userId", userId).mapTo(Long.class).findOne().orElse(null));
+        Long oldest = db.jdbi()
+                .withHandle(h -> h.createQuery(OLDEST_SEQ)
+                        .bind("userId", userId)
+                        .mapTo(Long.class)
+                        .findOne()
+                        .orElse(null));
         return oldest != null && oldest <= after + 1;
     }
 
     /** Events with {@code after < seq <= upTo}, oldest first, at most {@code limit}. */
     List<Event> read(UUID userId, long after, long upTo, int limit) {
         Dialect d = db.dialect();
-        return db.jdbi().withHandle(h -> h.createQuery(SELECT_AFTER)
-                .bind("userId", userId).bind("after", after).bind("upTo", upTo).bind("limit", limit)
-                .map((rs, ctx) -> new Event(d.uuid(rs, "user_id"), rs.getLong("seq"), rs.getString("type"),
-                        d.uuid(rs, "notification_id"), rs.getString("payload"), d.instant(rs, "created_at")))
-                .list());
+        return db.jdbi()
+                .withHandle(h -> h.createQuery(SELECT_AFTER)
+                        .bind("userId", userId)
+                        .bind("after", after)
+                        .bind("upTo", upTo)
+                        .bind("limit", limit)
+                        .map((rs, ctx) -> new Event(
+                                d.uuid(rs, "user_id"),
+                                rs.getLong("seq"),
+                                rs.getString("type"),
+                                d.uuid(rs, "notification_id"),
+                                rs.getString("payload"),
+                                d.instant(rs, "created_at")))
+                        .list());
     }
 
     /** Pruning by age keeps the log bounded; a client away for longer than the retention gets a {@code reset} and re-lists. */
     public int pruneOlderThan(Instant cutoff) {
-        return db.inTransaction(h -> h.createUpdate(DELETE_OLDER_THAN).bind("cutoff", cutoff).execute());
+        return db.inTransaction(
+                h -> h.createUpdate(DELETE_OLDER_THAN).bind("cutoff", cutoff).execute());
     }
 }

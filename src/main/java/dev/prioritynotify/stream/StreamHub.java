@@ -21,13 +21,13 @@ public final class StreamHub implements AutoCloseable {
     private final ConcurrentHashMap<UUID, Set<Subscription>> byUser = new ConcurrentHashMap<>();
     private final LinkedBlockingQueue<Event> published = new LinkedBlockingQueue<>();
     private final int capacity;
-    private final Thread fanOut;
 
     public StreamHub(int capacity) {
         this.capacity = capacity;
-        this.fanOut = Thread.ofPlatform().name("stream-fan-out").daemon(true).start(this::fanOut);
+        Thread.ofPlatform().name("stream-fan-out").daemon(true).start(this::fanOut);
     }
 
+    @SuppressWarnings("ReferenceEquality") // STOP is a sentinel: only that instance ends the loop
     private void fanOut() {
         try {
             for (Event e = published.take(); e != STOP; e = published.take()) {

@@ -110,7 +110,8 @@ public final class StreamRoutes {
     private static byte[] reset(long requested, long current) {
         String reason = requested > current ? "unknown" : "expired";
         return ("id: " + current + "\nevent: reset\ndata: {\"reason\":\"" + reason + "\",\"last_event_id\":" + requested
-                + ",\"current_event_id\":" + current + "}\n\n").getBytes(StandardCharsets.UTF_8);
+                        + ",\"current_event_id\":" + current + "}\n\n")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     private long replay(OutputStream out, UUID userId, long after, long upTo) throws IOException {

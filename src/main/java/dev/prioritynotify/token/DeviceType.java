@@ -3,7 +3,11 @@ package dev.prioritynotify.token;
 import java.util.Locale;
 
 public enum DeviceType {
-    ANDROID, GNOME, BROWSER, SCRIPT, OTHER;
+    ANDROID,
+    GNOME,
+    BROWSER,
+    SCRIPT,
+    OTHER;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);
@@ -15,6 +19,7 @@ public enum DeviceType {
                 return t;
             }
         }
-        throw new IllegalArgumentException("unknown device type '" + raw + "'; use android, gnome, browser, script or other");
+        throw new IllegalArgumentException(
+                "unknown device type '" + raw + "'; use android, gnome, browser, script or other");
     }
 }

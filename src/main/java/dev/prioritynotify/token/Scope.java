@@ -7,7 +7,8 @@ import java.util.stream.Collectors;
 
 /** What a token may do: {@code publish} creates notifications, {@code read} lists, streams and updates them. */
 public enum Scope {
-    PUBLISH, READ;
+    PUBLISH,
+    READ;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

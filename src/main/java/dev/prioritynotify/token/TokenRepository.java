@@ -11,12 +11,15 @@ import java.util.UUID;
 import org.jdbi.v3.core.statement.StatementContext;
 
 final class TokenRepository {
-    private static final String COLUMNS = "id, user_id, name, device_type, scopes, created_at, last_used_at, expires_at";
+    private static final String COLUMNS =
+            "id, user_id, name, device_type, scopes, created_at, last_used_at, expires_at";
     private static final String INSERT_TOKEN = """
             INSERT INTO client_tokens (id, user_id, name, device_type, scopes, token_hash, created_at, expires_at)
             VALUES (:id, :userId, :name, :deviceType, :scopes, :hash, :createdAt, :expiresAt)""";
-    private static final String SELECT_BY_HASH = "SELECT " + COLUMNS + ", token_hash FROM client_tokens WHERE token_hash = :hash";
-    private static final String SELECT_BY_USER = "SELECT " + COLUMNS + " FROM client_tokens WHERE user_id = :userId ORDER BY created_at DESC";
+    private static final String SELECT_BY_HASH =
+            "SELECT " + COLUMNS + ", token_hash FROM client_tokens WHERE token_hash = :hash";
+    private static final String SELECT_BY_USER =
+            "SELECT " + COLUMNS + " FROM client_tokens WHERE user_id = :userId ORDER BY created_at DESC";
     private static final String DELETE_TOKEN = "DELETE FROM client_tokens WHERE id = :id";
     private static final String DELETE_USER_TOKEN = "DELETE FROM client_tokens WHERE id = :id AND user_id = :userId";
     /** Conditional, so concurrent requests with one token write at most once per interval. */
@@ -46,12 +49,19 @@ final class TokenRepository {
     record Stored(ApiToken token, String hash) {}
 
     Optional<Stored> findByHash(String hash) {
-        return db.jdbi().withHandle(h -> h.createQuery(SELECT_BY_HASH).bind("hash", hash)
-                .map((rs, ctx) -> new Stored(map(rs, ctx), rs.getString("token_hash"))).findOne());
+        return db.jdbi()
+                .withHandle(h -> h.createQuery(SELECT_BY_HASH)
+                        .bind("hash", hash)
+                        .map((rs, ctx) -> new Stored(map(rs, ctx), rs.getString("token_hash")))
+                        .findOne());
     }
 
     List<ApiToken> listByUser(UUID userId) {
-        return db.jdbi().withHandle(h -> h.createQuery(SELECT_BY_USER).bind("userId", userId).map(this::map).list());
+        return db.jdbi()
+                .withHandle(h -> h.createQuery(SELECT_BY_USER)
+                        .bind("userId", userId)
+                        .map(this::map)
+                        .list());
     }
 
     boolean delete(UUID id) {
@@ -59,17 +69,31 @@ final class TokenRepository {
     }
 
     boolean delete(UUID id, UUID userId) {
-        return db.inTransaction(h -> h.createUpdate(DELETE_USER_TOKEN).bind("id", id).bind("userId", userId).execute()) > 0;
+        return db.inTransaction(h -> h.createUpdate(DELETE_USER_TOKEN)
+                        .bind("id", id)
+                        .bind("userId", userId)
+                        .execute())
+                > 0;
     }
 
     void touch(UUID id, Instant now, Instant threshold) {
-        db.inTransaction(h -> h.createUpdate(TOUCH_TOKEN).bind("id", id).bind("now", now).bind("threshold", threshold).execute());
+        db.inTransaction(h -> h.createUpdate(TOUCH_TOKEN)
+                .bind("id", id)
+                .bind("now", now)
+                .bind("threshold", threshold)
+                .execute());
     }
 
     private ApiToken map(ResultSet rs, StatementContext ctx) throws SQLException {
         Dialect d = db.dialect();
-        return new ApiToken(d.uuid(rs, "id"), d.uuid(rs, "user_id"), rs.getString("name"),
-                DeviceType.parse(rs.getString("device_type")), Scope.parseList(rs.getString("scopes")),
-                d.instant(rs, "created_at"), d.instant(rs, "last_used_at"), d.instant(rs, "expires_at"));
+        return new ApiToken(
+                d.uuid(rs, "id"),
+                d.uuid(rs, "user_id"),
+                rs.getString("name"),
+                DeviceType.parse(rs.getString("device_type")),
+                Scope.parseList(rs.getString("scopes")),
+                d.instant(rs, "created_at"),
+                d.instant(rs, "last_used_at"),
+                d.instant(rs, "expires_at"));
     }
 }

@@ -25,6 +25,7 @@ public final class TokenService {
     public static final String PREFIX = "pn_";
     /** {@code last_used_at} is a hint for people, not an audit log: one write per minute per token is enough. */
     static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
+
     private static final int MAX_NAME_LENGTH = 100;
 
     private final TokenRepository tokens;
@@ -47,21 +48,30 @@ public final class TokenService {
         record Unknown() implements Check {}
     }
 
-    public IssuedToken issue(UUID userId, String name, DeviceType deviceType, Set<Scope> scopes, Optional<Duration> expiresIn) {
+    public IssuedToken issue(
+            UUID userId, String name, DeviceType deviceType, Set<Scope> scopes, Optional<Duration> expiresIn) {
         if (name == null || name.isBlank() || name.length() > MAX_NAME_LENGTH) {
             throw new IllegalArgumentException("name: must be 1-" + MAX_NAME_LENGTH + " characters");
         }
         if (scopes.isEmpty()) {
             throw new IllegalArgumentException("scope: must name at least one of publish, read");
         }
-        if (expiresIn.isPresent() && (expiresIn.get().isNegative() || expiresIn.get().isZero())) {
+        if (expiresIn.isPresent()
+                && (expiresIn.get().isNegative() || expiresIn.get().isZero())) {
             throw new IllegalArgumentException("expires_in: must be positive");
         }
         byte[] secret = new byte[32];
         random.nextBytes(secret);
         String plaintext = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         Instant now = clock.instant();
-        ApiToken token = new ApiToken(ids.next(), userId, name.strip(), deviceType, scopes, now, null,
+        ApiToken token = new ApiToken(
+                ids.next(),
+                userId,
+                name.strip(),
+                deviceType,
+                scopes,
+                now,
+                null,
                 expiresIn.map(now::plus).orElse(null));
         tokens.insert(token, hash(plaintext));
         return new IssuedToken(token, plaintext);
@@ -88,8 +98,10 @@ public final class TokenService {
         Optional<TokenRepository.Stored> stored = tokens.findByHash(hash);
         // The lookup is by hash, so its timing reveals nothing about the secret; the explicit
         // comparison keeps the check constant-time even if the lookup were ever made fuzzy.
-        if (stored.isEmpty() || !MessageDigest.isEqual(
-                stored.get().hash().getBytes(StandardCharsets.US_ASCII), hash.getBytes(StandardCharsets.US_ASCII))) {
+        if (stored.isEmpty()
+                || !MessageDigest.isEqual(
+                        stored.get().hash().getBytes(StandardCharsets.US_ASCII),
+                        hash.getBytes(StandardCharsets.US_ASCII))) {
             return new Check.Unknown();
         }
         ApiToken token = stored.get().token();

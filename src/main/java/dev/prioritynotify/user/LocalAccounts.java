@@ -26,17 +26,19 @@ public final class LocalAccounts {
     /** @throws IllegalArgumentException when the name is malformed or taken (the message says which) */
     public User create(String username, boolean admin, Optional<char[]> password) {
         if (!USERNAME.matcher(username).matches()) {
-            throw new IllegalArgumentException("username must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+            throw new IllegalArgumentException(
+                    "username must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
         if (users.findBySub(subjectOf(username)).isPresent()) {
             throw new IllegalArgumentException("user '" + username + "' already exists");
         }
         String hash = password.map(p -> {
-            if (p.length < 8) {
-                throw new IllegalArgumentException("password must be at least 8 characters");
-            }
-            return PasswordHash.of(p);
-        }).orElse(null);
+                    if (p.length < 8) {
+                        throw new IllegalArgumentException("password must be at least 8 characters");
+                    }
+                    return PasswordHash.of(p);
+                })
+                .orElse(null);
         User user = new User(ids.next(), subjectOf(username), null, username, admin, clock.instant(), null);
         users.insert(user, hash);
         return user;

@@ -32,7 +32,10 @@ final class PasswordHash {
     private PasswordHash() {}
 
     static String of(char[] password) {
-        return Password.hash(CharBuffer.wrap(password)).addRandomSalt(SALT_BYTES).with(ARGON2ID).getResult();
+        return Password.hash(CharBuffer.wrap(password))
+                .addRandomSalt(SALT_BYTES)
+                .with(ARGON2ID)
+                .getResult();
     }
 
     /**

@@ -38,25 +38,43 @@ public final class UserRepository {
     }
 
     public Optional<User> findById(UUID id) {
-        return db.jdbi().withHandle(h -> h.createQuery(SELECT_BY_ID).bind("id", id).map(this::map).findOne());
+        return db.jdbi()
+                .withHandle(h -> h.createQuery(SELECT_BY_ID)
+                        .bind("id", id)
+                        .map(this::map)
+                        .findOne());
     }
 
     public Optional<User> findBySub(String sub) {
-        return db.jdbi().withHandle(h -> h.createQuery(SELECT_BY_SUB).bind("sub", sub).map(this::map).findOne());
+        return db.jdbi()
+                .withHandle(h -> h.createQuery(SELECT_BY_SUB)
+                        .bind("sub", sub)
+                        .map(this::map)
+                        .findOne());
     }
 
     public List<User> list() {
-        return db.jdbi().withHandle(h -> h.createQuery(SELECT_ALL).map(this::map).list());
+        return db.jdbi()
+                .withHandle(h -> h.createQuery(SELECT_ALL).map(this::map).list());
     }
 
     public List<UUID> listIds() {
         Dialect d = db.dialect();
-        return db.jdbi().withHandle(h -> h.createQuery(SELECT_ALL_IDS).map((rs, ctx) -> d.uuid(rs, "id")).list());
+        return db.jdbi()
+                .withHandle(h -> h.createQuery(SELECT_ALL_IDS)
+                        .map((rs, ctx) -> d.uuid(rs, "id"))
+                        .list());
     }
 
     private User map(ResultSet rs, StatementContext ctx) throws SQLException {
         Dialect d = db.dialect();
-        return new User(d.uuid(rs, "id"), rs.getString("sub"), rs.getString("email"), rs.getString("name"),
-                rs.getBoolean("is_admin"), d.instant(rs, "created_at"), d.instant(rs, "last_login_at"));
+        return new User(
+                d.uuid(rs, "id"),
+                rs.getString("sub"),
+                rs.getString("email"),
+                rs.getString("name"),
+                rs.getBoolean("is_admin"),
+                d.instant(rs, "created_at"),
+                d.instant(rs, "last_login_at"));
     }
 }

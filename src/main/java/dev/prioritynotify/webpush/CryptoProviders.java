@@ -15,6 +15,7 @@ import java.util.Optional;
 import javax.crypto.Cipher;
 import javax.crypto.KeyAgreement;
 import javax.crypto.Mac;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The JCA providers the push cryptography runs on.
@@ -50,23 +51,23 @@ public final class CryptoProviders {
          *
          * @throws IllegalArgumentException naming {@code CRYPTO_PROVIDER}
          */
-        public static Mode parse(String value) {
+        public static Mode parse(@Nullable String value) {
             if (value == null || value.isBlank()) {
                 return AUTO;
             }
             return switch (value.strip().toLowerCase(Locale.ROOT)) {
                 case "auto" -> AUTO;
                 case "jdk" -> JDK;
-                default -> throw new IllegalArgumentException(
-                        "CRYPTO_PROVIDER must be 'auto' or 'jdk', got '" + value + "'");
+                default ->
+                    throw new IllegalArgumentException("CRYPTO_PROVIDER must be 'auto' or 'jdk', got '" + value + "'");
             };
         }
     }
 
     private final String name;
-    private final Provider ec;      // KeyPairGenerator, KeyFactory, KeyAgreement, Signature
+    private final Provider ec; // KeyPairGenerator, KeyFactory, KeyAgreement, Signature
     private final Provider symmetric; // Cipher AES/GCM
-    private final Provider mac;       // Mac HmacSHA256
+    private final Provider mac; // Mac HmacSHA256
 
     private CryptoProviders(String name, Provider ec, Provider symmetric, Provider mac) {
         this.name = name;
@@ -92,9 +93,10 @@ public final class CryptoProviders {
      */
     public static Optional<CryptoProviders> accp() {
         Provider provider = healthyAccp();
-        return provider == null ? Optional.empty()
-                : Optional.of(new CryptoProviders("ACCP", provider, provider,
-                        required(Security.getProvider("SunJCE"), "SunJCE")));
+        return provider == null
+                ? Optional.empty()
+                : Optional.of(new CryptoProviders(
+                        "ACCP", provider, provider, required(Security.getProvider("SunJCE"), "SunJCE")));
     }
 
     /**
@@ -136,7 +138,7 @@ public final class CryptoProviders {
         }
     }
 
-    private static Provider healthyAccp() {
+    private static @Nullable Provider healthyAccp() {
         try {
             AmazonCorrettoCryptoProvider accp = AmazonCorrettoCryptoProvider.INSTANCE;
             if (accp.getLoadingError() != null) {
@@ -210,6 +212,7 @@ public final class CryptoProviders {
      * An ECDSA P-256/SHA-256 signer with raw R||S output when the provider offers it (ACCP and
      * SunEC both do), else null and the caller converts DER itself.
      */
+    @Nullable
     Signature ecdsaP1363OrNull() {
         try {
             return Signature.getInstance(ECDSA_SHA256_P1363, ec);

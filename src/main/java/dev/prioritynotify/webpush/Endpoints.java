@@ -2,6 +2,7 @@ package dev.prioritynotify.webpush;
 
 import java.net.URI;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** Shortening of push endpoints for logs and API answers: the origin and the first characters of the path. */
 public final class Endpoints {
@@ -22,12 +23,12 @@ public final class Endpoints {
         }
         scheme = scheme.toLowerCase(Locale.ROOT);
         int port = endpoint.getPort();
-        boolean defaultPort = port == -1
-                || (port == 443 && scheme.equals("https")) || (port == 80 && scheme.equals("http"));
+        boolean defaultPort =
+                port == -1 || (port == 443 && scheme.equals("https")) || (port == 80 && scheme.equals("http"));
         return scheme + "://" + host.toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
     }
 
-    public static String truncate(String endpoint) {
+    public static @Nullable String truncate(@Nullable String endpoint) {
         if (endpoint == null) {
             return null;
         }

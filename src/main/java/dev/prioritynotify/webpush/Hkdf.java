@@ -18,8 +18,7 @@ final class Hkdf {
     static final int HASH_LENGTH = 32;
     private static final byte[] COUNTER_1 = {0x01};
 
-    private Hkdf() {
-    }
+    private Hkdf() {}
 
     /** HKDF-Extract (RFC 5869 §2.2): PRK = HMAC-Hash(salt, IKM). */
     static byte[] extract(Mac mac, byte[] salt, byte[] ikm) throws InvalidKeyException {
@@ -31,8 +30,7 @@ final class Hkdf {
      * HKDF-Expand (RFC 5869 §2.3) for {@code length ≤ 32}; {@code info} is given in parts to
      * avoid concatenating them first.
      */
-    static byte[] expand(Mac mac, byte[] prk, int length, byte[]... info)
-            throws InvalidKeyException {
+    static byte[] expand(Mac mac, byte[] prk, int length, byte[]... info) throws InvalidKeyException {
         if (length > HASH_LENGTH) {
             throw new IllegalArgumentException("one-block HKDF-Expand only, asked " + length);
         }

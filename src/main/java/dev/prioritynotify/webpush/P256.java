@@ -5,6 +5,7 @@ import java.security.interfaces.ECKey;
 import java.security.spec.ECParameterSpec;
 import java.util.Arrays;
 import java.util.HexFormat;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The NIST P-256 curve (secp256r1, SEC 2 §2.4.2): constants, point checks, fixed-size encodings
@@ -12,34 +13,29 @@ import java.util.HexFormat;
  */
 final class P256 {
 
-    static final BigInteger P = hex(
-            "ffffffff00000001000000000000000000000000ffffffffffffffffffffffff");
-    static final BigInteger B = hex(
-            "5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b");
-    static final BigInteger N = hex(
-            "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551");
-    static final BigInteger GX = hex(
-            "6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296");
-    static final BigInteger GY = hex(
-            "4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5");
+    static final BigInteger P = hex("ffffffff00000001000000000000000000000000ffffffffffffffffffffffff");
+    static final BigInteger B = hex("5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b");
+    static final BigInteger N = hex("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551");
+    static final BigInteger GX = hex("6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296");
+    static final BigInteger GY = hex("4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5");
     private static final BigInteger THREE = BigInteger.valueOf(3);
 
     /** Length of an uncompressed point: 0x04 || X(32) || Y(32) (SEC 1 §2.3.3). */
     static final int POINT_LENGTH = 65;
+
     static final int SCALAR_LENGTH = 32;
 
     /** DER of SubjectPublicKeyInfo up to the point (RFC 5480 §2: id-ecPublicKey, prime256v1). */
-    private static final byte[] SPKI_PREFIX = HexFormat.of().parseHex(
-            "3059301306072a8648ce3d020106082a8648ce3d030107034200");
+    private static final byte[] SPKI_PREFIX =
+            HexFormat.of().parseHex("3059301306072a8648ce3d020106082a8648ce3d030107034200");
     /**
      * DER of a PKCS#8 PrivateKeyInfo (RFC 5208) with id-ecPublicKey/prime256v1 whose inner SEC 1
      * ECPrivateKey (RFC 5915 §3) holds only the 32-byte scalar.
      */
-    private static final byte[] PKCS8_PREFIX = HexFormat.of().parseHex(
-            "3041020100301306072a8648ce3d020106082a8648ce3d030107042730250201010420");
+    private static final byte[] PKCS8_PREFIX =
+            HexFormat.of().parseHex("3041020100301306072a8648ce3d020106082a8648ce3d030107042730250201010420");
 
-    private P256() {
-    }
+    private P256() {}
 
     private static BigInteger hex(String hex) {
         return new BigInteger(hex, 16);
@@ -65,7 +61,8 @@ final class P256 {
         }
         // (0, 0) is how some encoders spell infinity; it is not on the curve because b != 0.
         BigInteger left = y.multiply(y).mod(P);
-        BigInteger right = x.multiply(x).multiply(x).subtract(THREE.multiply(x)).add(B).mod(P);
+        BigInteger right =
+                x.multiply(x).multiply(x).subtract(THREE.multiply(x)).add(B).mod(P);
         return left.equals(right);
     }
 
@@ -88,7 +85,7 @@ final class P256 {
     }
 
     /** The raw point of an X.509 SubjectPublicKeyInfo for P-256 in its usual 91-byte form. */
-    static byte[] pointFromSpki(byte[] der) {
+    static byte @Nullable [] pointFromSpki(byte[] der) {
         if (der.length != SPKI_PREFIX.length + POINT_LENGTH
                 || !Arrays.equals(der, 0, SPKI_PREFIX.length, SPKI_PREFIX, 0, SPKI_PREFIX.length)) {
             return null;
@@ -137,7 +134,7 @@ final class P256 {
         if (d.signum() <= 0 || d.compareTo(N) >= 0) {
             throw new IllegalArgumentException("scalar out of range [1, n-1]");
         }
-        BigInteger[] result = null; // infinity
+        BigInteger @Nullable [] result = null; // infinity
         BigInteger[] addend = {GX, GY};
         for (int i = 0; i < d.bitLength(); i++) {
             if (d.testBit(i)) {
@@ -152,7 +149,7 @@ final class P256 {
     }
 
     /** Affine point addition (SEC 1 §2.2.1); null stands for the point at infinity. */
-    private static BigInteger[] add(BigInteger[] p1, BigInteger[] p2) {
+    private static BigInteger @Nullable [] add(BigInteger @Nullable [] p1, BigInteger @Nullable [] p2) {
         if (p1 == null) {
             return p2;
         }
@@ -168,7 +165,9 @@ final class P256 {
             BigInteger numerator = THREE.multiply(p1[0].multiply(p1[0])).subtract(THREE);
             lambda = numerator.multiply(p1[1].shiftLeft(1).modInverse(P)).mod(P);
         } else {
-            lambda = p2[1].subtract(p1[1]).multiply(p2[0].subtract(p1[0]).modInverse(P)).mod(P);
+            lambda = p2[1].subtract(p1[1])
+                    .multiply(p2[0].subtract(p1[0]).modInverse(P))
+                    .mod(P);
         }
         BigInteger x = lambda.multiply(lambda).subtract(p1[0]).subtract(p2[0]).mod(P);
         BigInteger y = lambda.multiply(p1[0].subtract(x)).subtract(p1[1]).mod(P);

@@ -3,6 +3,7 @@ package dev.prioritynotify.webpush;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The keys a browser hands over with a push subscription (RFC 8291 §2): the user agent's P-256
@@ -33,16 +34,15 @@ public record SubscriptionKeys(byte[] p256dh, byte[] auth) {
         p256dh = p256dh.clone();
         auth = auth.clone();
         if (p256dh.length != P256.POINT_LENGTH || p256dh[0] != 0x04) {
-            throw new InvalidSubscriptionKeyException(P256DH_FIELD,
-                    "must be an uncompressed P-256 point (65 bytes starting 0x04), got "
-                            + p256dh.length + " bytes");
+            throw new InvalidSubscriptionKeyException(
+                    P256DH_FIELD,
+                    "must be an uncompressed P-256 point (65 bytes starting 0x04), got " + p256dh.length + " bytes");
         }
         if (!P256.isValidUncompressedPoint(p256dh)) {
             throw new InvalidSubscriptionKeyException(P256DH_FIELD, "is not a point on P-256");
         }
         if (auth.length != AUTH_LENGTH) {
-            throw new InvalidSubscriptionKeyException(AUTH_FIELD,
-                    "must be 16 bytes, got " + auth.length);
+            throw new InvalidSubscriptionKeyException(AUTH_FIELD, "must be 16 bytes, got " + auth.length);
         }
     }
 
@@ -53,7 +53,7 @@ public record SubscriptionKeys(byte[] p256dh, byte[] auth) {
      *
      * @throws InvalidSubscriptionKeyException naming the field that is wrong
      */
-    public static SubscriptionKeys parse(String p256dh, String auth) {
+    public static SubscriptionKeys parse(@Nullable String p256dh, @Nullable String auth) {
         return new SubscriptionKeys(decode(P256DH_FIELD, p256dh), decode(AUTH_FIELD, auth));
     }
 
@@ -79,7 +79,8 @@ public record SubscriptionKeys(byte[] p256dh, byte[] auth) {
     @Override
     public boolean equals(Object other) {
         return other instanceof SubscriptionKeys that
-                && Arrays.equals(p256dh, that.p256dh) && Arrays.equals(auth, that.auth);
+                && Arrays.equals(p256dh, that.p256dh)
+                && Arrays.equals(auth, that.auth);
     }
 
     @Override
@@ -93,10 +94,11 @@ public record SubscriptionKeys(byte[] p256dh, byte[] auth) {
         return "SubscriptionKeys[p256dh=" + HexFormat.of().formatHex(p256dh, 0, 6) + "…, auth=***]";
     }
 
-    static byte[] decode(String field, String value) {
+    static byte[] decode(String field, @Nullable String value) {
         if (value == null || value.isBlank()) {
             throw new InvalidSubscriptionKeyException(field, "missing");
         }
-        return Base64Url.decode(value).orElseThrow(() -> new InvalidSubscriptionKeyException(field, "is not base64url"));
+        return Base64Url.decode(value)
+                .orElseThrow(() -> new InvalidSubscriptionKeyException(field, "is not base64url"));
     }
 }

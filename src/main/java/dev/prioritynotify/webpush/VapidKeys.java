@@ -16,6 +16,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The application server key pair of RFC 8292 §3 ("VAPID"), on P-256.
@@ -31,12 +32,12 @@ public final class VapidKeys {
     public static final String PUBLIC_KEY_VARIABLE = "VAPID_PUBLIC_KEY";
     public static final String PRIVATE_KEY_VARIABLE = "VAPID_PRIVATE_KEY";
 
-    private static final Pattern PEM = Pattern.compile(
-            "-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----", Pattern.DOTALL);
+    private static final Pattern PEM =
+            Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----", Pattern.DOTALL);
     /** DER of the OID prime256v1 / secp256r1, 1.2.840.10045.3.1.7 (RFC 5480 §2.1.1.1). */
     private static final byte[] PRIME256V1_OID = HexFormat.of().parseHex("06082a8648ce3d030107");
 
-    private final byte[] publicKey;  // 65-byte uncompressed point
+    private final byte[] publicKey; // 65-byte uncompressed point
     private final byte[] privateKey; // 32-byte scalar
 
     private VapidKeys(byte[] publicKey, byte[] privateKey) {
@@ -51,22 +52,21 @@ public final class VapidKeys {
      * @param privateKey {@code VAPID_PRIVATE_KEY} (or the content of {@code VAPID_PRIVATE_KEY_FILE})
      * @throws IllegalArgumentException whose message names the variable at fault
      */
-    public static VapidKeys parse(String publicKey, String privateKey) {
+    public static VapidKeys parse(@Nullable String publicKey, @Nullable String privateKey) {
         if (privateKey == null || privateKey.isBlank()) {
             throw new IllegalArgumentException(PRIVATE_KEY_VARIABLE + " is not set");
         }
         Parsed parsedPrivate = parsePrivate(privateKey.strip());
         byte[] derived = P256.multiplyGenerator(new BigInteger(1, parsedPrivate.scalar()));
-        if (parsedPrivate.embeddedPublic() != null
-                && !Arrays.equals(parsedPrivate.embeddedPublic(), derived)) {
-            throw new IllegalArgumentException(PRIVATE_KEY_VARIABLE
-                    + ": the public key embedded in the PEM does not match its private key");
+        if (parsedPrivate.embeddedPublic() != null && !Arrays.equals(parsedPrivate.embeddedPublic(), derived)) {
+            throw new IllegalArgumentException(
+                    PRIVATE_KEY_VARIABLE + ": the public key embedded in the PEM does not match its private key");
         }
         if (publicKey != null && !publicKey.isBlank()) {
             byte[] given = parsePublic(publicKey.strip());
             if (!Arrays.equals(given, derived)) {
-                throw new IllegalArgumentException(PUBLIC_KEY_VARIABLE + " does not belong to "
-                        + PRIVATE_KEY_VARIABLE + " (they are not one key pair)");
+                throw new IllegalArgumentException(PUBLIC_KEY_VARIABLE + " does not belong to " + PRIVATE_KEY_VARIABLE
+                        + " (they are not one key pair)");
             }
         }
         return new VapidKeys(derived, parsedPrivate.scalar());
@@ -78,7 +78,8 @@ public final class VapidKeys {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", sunEc());
             generator.initialize(new ECGenParameterSpec("secp256r1"));
             KeyPair pair = generator.generateKeyPair();
-            return new VapidKeys(WebPushEncryption.rawPublicKey((ECPublicKey) pair.getPublic()),
+            return new VapidKeys(
+                    WebPushEncryption.rawPublicKey((ECPublicKey) pair.getPublic()),
                     P256.fixed(((ECPrivateKey) pair.getPrivate()).getS(), P256.SCALAR_LENGTH));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot generate a P-256 key pair", e);
@@ -109,12 +110,11 @@ public final class VapidKeys {
         return "VapidKeys[publicKey=" + publicKeyBase64Url() + ", privateKey=***]";
     }
 
-    private record Parsed(byte[] scalar, byte[] embeddedPublic) {
-    }
+    private record Parsed(byte[] scalar, byte @Nullable [] embeddedPublic) {}
 
     private static Parsed parsePrivate(String value) {
         byte[] scalar;
-        byte[] embeddedPublic = null;
+        byte @Nullable [] embeddedPublic = null;
         if (value.startsWith("-----BEGIN")) {
             Pem pem = pem(PRIVATE_KEY_VARIABLE, value, "PRIVATE KEY", "EC PRIVATE KEY");
             if (pem.label().equals("PRIVATE KEY")) {
@@ -167,8 +167,7 @@ public final class VapidKeys {
         }
     }
 
-    private record Pem(String label, byte[] der) {
-    }
+    private record Pem(String label, byte[] der) {}
 
     /** The first PEM block with one of {@code labels}; other blocks (EC PARAMETERS) are skipped. */
     private static Pem pem(String variable, String text, String... labels) {
@@ -181,7 +180,9 @@ public final class VapidKeys {
             for (String wanted : labels) {
                 if (label.equals(wanted)) {
                     try {
-                        return new Pem(label, Base64.getMimeDecoder().decode(matcher.group(2).strip()));
+                        return new Pem(
+                                label,
+                                Base64.getMimeDecoder().decode(matcher.group(2).strip()));
                     } catch (IllegalArgumentException e) {
                         throw new IllegalArgumentException(variable + ": the PEM body is not valid base64");
                     }
@@ -189,13 +190,16 @@ public final class VapidKeys {
             }
         }
         throw new IllegalArgumentException(variable + ": expected a PEM block "
-                + String.join(" or ", Arrays.stream(labels).map(l -> "'BEGIN " + l + "'").toList()));
+                + String.join(
+                        " or ",
+                        Arrays.stream(labels).map(l -> "'BEGIN " + l + "'").toList()));
     }
 
     private static java.security.Key keyFromDer(String variable, byte[] der, boolean isPrivate) {
         try {
             KeyFactory factory = KeyFactory.getInstance("EC", sunEc());
-            return isPrivate ? factory.generatePrivate(new PKCS8EncodedKeySpec(der))
+            return isPrivate
+                    ? factory.generatePrivate(new PKCS8EncodedKeySpec(der))
                     : factory.generatePublic(new X509EncodedKeySpec(der));
         } catch (GeneralSecurityException | ClassCastException e) {
             throw new IllegalArgumentException(variable + ": the PEM is not an EC key");
@@ -220,13 +224,12 @@ public final class VapidKeys {
                 throw new IllegalArgumentException("scalar length");
             }
             scalar = P256.fixed(new BigInteger(1, scalar), P256.SCALAR_LENGTH);
-            byte[] embeddedPublic = null;
+            byte @Nullable [] embeddedPublic = null;
             while (sequence.hasMore()) {
                 int tag = sequence.peekTag();
                 Der field = sequence.next(tag);
                 if (tag == 0xa0 && !Arrays.equals(field.bytes(), PRIME256V1_OID)) {
-                    throw new IllegalArgumentException(PRIVATE_KEY_VARIABLE
-                            + " is not a P-256 (prime256v1) key");
+                    throw new IllegalArgumentException(PRIVATE_KEY_VARIABLE + " is not a P-256 (prime256v1) key");
                 }
                 if (tag == 0xa1) {
                     byte[] bits = field.next(0x03).bytes(); // leading byte: unused bits (0)
@@ -297,7 +300,8 @@ public final class VapidKeys {
     }
 
     private static byte[] decodeBase64Url(String variable, String value) {
-        return Base64Url.decode(value).orElseThrow(() -> new IllegalArgumentException(variable + " is neither base64url nor a PEM block"));
+        return Base64Url.decode(value)
+                .orElseThrow(() -> new IllegalArgumentException(variable + " is neither base64url nor a PEM block"));
     }
 
     private static java.security.Provider sunEc() {

@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Produces the {@code Authorization: vapid t=<JWT>, k=<public key>} header of RFC 8292 §3.
@@ -46,8 +47,7 @@ public final class VapidSigner {
     private final String keyParameter;
     private final ConcurrentHashMap<String, Token> tokens = new ConcurrentHashMap<>();
 
-    private record Token(String authorization, Instant renewAt, Instant expiresAt) {
-    }
+    private record Token(String authorization, Instant renewAt, Instant expiresAt) {}
 
     /** With the default validity of 12 hours. */
     public VapidSigner(VapidKeys keys, String subject, CryptoProviders providers, InstantSource clock) {
@@ -59,13 +59,13 @@ public final class VapidSigner {
      * @throws IllegalArgumentException if the subject or validity is unacceptable (naming
      *     {@code VAPID_SUBJECT} for the subject)
      */
-    public VapidSigner(VapidKeys keys, String subject, Duration validity, CryptoProviders providers,
-                       InstantSource clock) {
+    public VapidSigner(
+            VapidKeys keys, String subject, Duration validity, CryptoProviders providers, InstantSource clock) {
         Objects.requireNonNull(keys, "keys");
         this.subject = validateSubject(subject);
         if (validity.compareTo(Duration.ofMinutes(1)) < 0 || validity.compareTo(MAX_VALIDITY) > 0) {
-            throw new IllegalArgumentException("VAPID token validity must be between 1 minute and 24 hours, got "
-                    + validity);
+            throw new IllegalArgumentException(
+                    "VAPID token validity must be between 1 minute and 24 hours, got " + validity);
         }
         this.validity = validity;
         this.renewBefore = validity.dividedBy(4);
@@ -73,8 +73,8 @@ public final class VapidSigner {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.keyParameter = keys.publicKeyBase64Url();
         try {
-            this.privateKey = providers.keyFactory()
-                    .generatePrivate(new PKCS8EncodedKeySpec(P256.pkcs8(keys.privateScalar())));
+            this.privateKey =
+                    providers.keyFactory().generatePrivate(new PKCS8EncodedKeySpec(P256.pkcs8(keys.privateScalar())));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("JCA provider " + providers + " cannot load the VAPID key", e);
         }
@@ -88,7 +88,7 @@ public final class VapidSigner {
      * @return the subject, stripped of surrounding blanks
      * @throws IllegalArgumentException naming {@code VAPID_SUBJECT}
      */
-    public static String validateSubject(String subject) {
+    public static String validateSubject(@Nullable String subject) {
         if (subject == null || subject.isBlank()) {
             throw new IllegalArgumentException(SUBJECT_VARIABLE + " is not set (mailto: or https: URL)");
         }
@@ -109,8 +109,8 @@ public final class VapidSigner {
                 domain = domain.substring(0, domain.length() - 1);
             }
             if (domain.equals("localhost") || domain.endsWith(".localhost")) {
-                throw new IllegalArgumentException(SUBJECT_VARIABLE
-                        + " must not be a mailto: at localhost: Apple's push service rejects it");
+                throw new IllegalArgumentException(
+                        SUBJECT_VARIABLE + " must not be a mailto: at localhost: Apple's push service rejects it");
             }
             return value;
         }
@@ -140,8 +140,9 @@ public final class VapidSigner {
             return token.authorization();
         }
         // compute() makes concurrent callers for the same origin wait for one signature.
-        Token fresh = tokens.compute(origin, (key, current) ->
-                current != null && now.isBefore(current.renewAt()) ? current : sign(key, now));
+        Token fresh = tokens.compute(
+                origin,
+                (key, current) -> current != null && now.isBefore(current.renewAt()) ? current : sign(key, now));
         if (tokens.size() > SWEEP_THRESHOLD) {
             tokens.values().removeIf(t -> !now.isBefore(t.expiresAt()));
         }

@@ -33,6 +33,7 @@ public final class WebPushEncryption {
 
     /** RFC 8188 §2: the record size we announce. One record always fits (see below). */
     static final int RECORD_SIZE = 4096;
+
     static final int SALT_LENGTH = 16;
     static final int CEK_LENGTH = 16;
     static final int NONCE_LENGTH = 12;
@@ -45,8 +46,7 @@ public final class WebPushEncryption {
      * RFC 8291 §4: push services must accept 4096 octets of body; minus the 86-octet header, the
      * delimiter and the 16-octet tag that leaves 3993 octets of plaintext plus padding.
      */
-    public static final int MAX_PLAINTEXT_LENGTH =
-            RECORD_SIZE - HEADER_LENGTH - 1 - TAG_LENGTH;
+    public static final int MAX_PLAINTEXT_LENGTH = RECORD_SIZE - HEADER_LENGTH - 1 - TAG_LENGTH;
 
     /** RFC 8291 §3.4: key_info = "WebPush: info" || 0x00 || ua_public || as_public. */
     static final byte[] KEY_INFO_PREFIX = "WebPush: info\0".getBytes(StandardCharsets.US_ASCII);
@@ -89,8 +89,8 @@ public final class WebPushEncryption {
         try {
             byte[] salt = new byte[SALT_LENGTH];
             engines.random.nextBytes(salt);
-            byte[] body = encrypt(engines, subscription, plaintext, paddingLength,
-                    engines.keyPairGenerator.generateKeyPair(), salt);
+            byte[] body = encrypt(
+                    engines, subscription, plaintext, paddingLength, engines.keyPairGenerator.generateKeyPair(), salt);
             release(engines);
             return body;
         } catch (GeneralSecurityException e) {
@@ -103,8 +103,8 @@ public final class WebPushEncryption {
      * Encryption with the sender key pair and salt given, so the RFC 8291 Appendix A vector can be
      * reproduced. Never reuse a key pair and salt for two messages.
      */
-    byte[] encrypt(SubscriptionKeys subscription, byte[] plaintext, int paddingLength,
-                   KeyPair senderKeys, byte[] salt) throws GeneralSecurityException {
+    byte[] encrypt(SubscriptionKeys subscription, byte[] plaintext, int paddingLength, KeyPair senderKeys, byte[] salt)
+            throws GeneralSecurityException {
         checkLengths(plaintext, paddingLength);
         if (salt.length != SALT_LENGTH) {
             throw new IllegalArgumentException("salt must be 16 bytes");
@@ -120,20 +120,24 @@ public final class WebPushEncryption {
             throw new IllegalArgumentException("padding length must not be negative");
         }
         if ((long) plaintext.length + paddingLength > MAX_PLAINTEXT_LENGTH) {
-            throw new IllegalArgumentException("plaintext (" + plaintext.length + ") plus padding ("
-                    + paddingLength + ") exceeds " + MAX_PLAINTEXT_LENGTH + " bytes (RFC 8291 §4)");
+            throw new IllegalArgumentException("plaintext (" + plaintext.length + ") plus padding (" + paddingLength
+                    + ") exceeds " + MAX_PLAINTEXT_LENGTH + " bytes (RFC 8291 §4)");
         }
     }
 
-    private byte[] encrypt(Engines engines, SubscriptionKeys subscription, byte[] plaintext,
-                           int paddingLength, KeyPair senderKeys, byte[] salt)
+    private byte[] encrypt(
+            Engines engines,
+            SubscriptionKeys subscription,
+            byte[] plaintext,
+            int paddingLength,
+            KeyPair senderKeys,
+            byte[] salt)
             throws GeneralSecurityException {
         byte[] uaPublic = subscription.p256dh();
         byte[] asPublic = rawPublicKey((ECPublicKey) senderKeys.getPublic());
 
         // RFC 8291 §3.1: ecdh_secret = ECDH(as_private, ua_public).
-        PublicKey uaKey = engines.keyFactory.generatePublic(
-                new X509EncodedKeySpec(P256.spki(uaPublic)));
+        PublicKey uaKey = engines.keyFactory.generatePublic(new X509EncodedKeySpec(P256.spki(uaPublic)));
         engines.keyAgreement.init(senderKeys.getPrivate());
         engines.keyAgreement.doPhase(uaKey, true);
         byte[] ecdhSecret = engines.keyAgreement.generateSecret();
@@ -155,7 +159,9 @@ public final class WebPushEncryption {
         body[HEADER_LENGTH + plaintext.length] = LAST_RECORD_DELIMITER; // padding stays zero
 
         // RFC 8188 §2.3: the nonce of record 0 is NONCE XOR 0, i.e. NONCE itself.
-        engines.cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(derived.cek, "AES"),
+        engines.cipher.init(
+                Cipher.ENCRYPT_MODE,
+                new SecretKeySpec(derived.cek, "AES"),
                 new GCMParameterSpec(TAG_LENGTH * 8, derived.nonce));
         engines.cipher.doFinal(body, HEADER_LENGTH, recordLength, body, HEADER_LENGTH);
         return body;
@@ -170,11 +176,10 @@ public final class WebPushEncryption {
      * @param cek    HKDF-Expand(PRK, cek_info, 16)
      * @param nonce  HKDF-Expand(PRK, nonce_info, 12)
      */
-    record Derived(byte[] prkKey, byte[] ikm, byte[] prk, byte[] cek, byte[] nonce) {
-    }
+    record Derived(byte[] prkKey, byte[] ikm, byte[] prk, byte[] cek, byte[] nonce) {}
 
-    static Derived derive(Mac mac, byte[] ecdhSecret, byte[] authSecret, byte[] uaPublic,
-                          byte[] asPublic, byte[] salt) throws GeneralSecurityException {
+    static Derived derive(Mac mac, byte[] ecdhSecret, byte[] authSecret, byte[] uaPublic, byte[] asPublic, byte[] salt)
+            throws GeneralSecurityException {
         byte[] prkKey = Hkdf.extract(mac, authSecret, ecdhSecret);
         byte[] ikm = Hkdf.expand(mac, prkKey, Hkdf.HASH_LENGTH, KEY_INFO_PREFIX, uaPublic, asPublic);
         byte[] prk = Hkdf.extract(mac, salt, ikm);
@@ -188,7 +193,9 @@ public final class WebPushEncryption {
         // The X.509 encoding usually is the fixed prefix plus the point; slicing it avoids the
         // BigInteger round trip of getW(), which matters per message.
         byte[] point = P256.pointFromSpki(key.getEncoded());
-        return point != null ? point : P256.uncompressed(key.getW().getAffineX(), key.getW().getAffineY());
+        return point != null
+                ? point
+                : P256.uncompressed(key.getW().getAffineX(), key.getW().getAffineY());
     }
 
     private Engines acquire() {
@@ -205,16 +212,25 @@ public final class WebPushEncryption {
             SecureRandom random = providers.secureRandom();
             KeyPairGenerator generator = providers.keyPairGenerator();
             generator.initialize(new ECGenParameterSpec("secp256r1"), random);
-            return new Engines(generator, providers.keyFactory(), providers.keyAgreement(),
-                    providers.aesGcm(), providers.hmacSha256(), random);
+            return new Engines(
+                    generator,
+                    providers.keyFactory(),
+                    providers.keyAgreement(),
+                    providers.aesGcm(),
+                    providers.hmacSha256(),
+                    random);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("JCA provider " + providers
-                    + " cannot do P-256/ECDH/AES-GCM/HmacSHA256", e);
+            throw new IllegalStateException(
+                    "JCA provider " + providers + " cannot do P-256/ECDH/AES-GCM/HmacSHA256", e);
         }
     }
 
     /** One thread's worth of engines; none of these JCA objects is thread-safe. */
-    private record Engines(KeyPairGenerator keyPairGenerator, KeyFactory keyFactory,
-                           KeyAgreement keyAgreement, Cipher cipher, Mac mac, SecureRandom random) {
-    }
+    private record Engines(
+            KeyPairGenerator keyPairGenerator,
+            KeyFactory keyFactory,
+            KeyAgreement keyAgreement,
+            Cipher cipher,
+            Mac mac,
+            SecureRandom random) {}
 }

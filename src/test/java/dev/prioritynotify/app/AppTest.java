@@ -25,7 +25,8 @@ class AppTest {
         try (TestServer ignored = TestServer.start(Dialect.SQLITE, tmp)) {
             assertThat(keyFile).exists();
         }
-        assertThat(Files.getPosixFilePermissions(keyFile)).containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        assertThat(Files.getPosixFilePermissions(keyFile))
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
         String first = Files.readString(keyFile);
         assertThat(first.strip()).hasSizeGreaterThanOrEqualTo(43);
         try (TestServer ignored = TestServer.start(Dialect.SQLITE, tmp)) {

@@ -20,17 +20,26 @@ class ArchitectureTest {
     private static final String ROOT = "dev.prioritynotify";
     /** The features: each owns its tables, SQL, service and routes. */
     private static final String[] FEATURES = {
-        ROOT + ".auth..", ROOT + ".notification..", ROOT + ".push..", ROOT + ".stream..", ROOT + ".token..",
-        ROOT + ".user..", ROOT + ".webpush.."
+        ROOT + ".auth..",
+        ROOT + ".notification..",
+        ROOT + ".push..",
+        ROOT + ".stream..",
+        ROOT + ".token..",
+        ROOT + ".user..",
+        ROOT + ".webpush.."
     };
 
     private static ArchRule dependsOnNothingOfTheProjectOutside(String pkg) {
-        return noClasses().that().resideInAPackage(ROOT + pkg + "..").should().dependOnClassesThat(
-                resideInAPackage(ROOT + "..").and(resideOutsideOfPackage(ROOT + pkg + "..")));
+        return noClasses()
+                .that()
+                .resideInAPackage(ROOT + pkg + "..")
+                .should()
+                .dependOnClassesThat(resideInAPackage(ROOT + "..").and(resideOutsideOfPackage(ROOT + pkg + "..")));
     }
 
     @ArchTest
-    static final ArchRule packagesHaveNoCycles = slices().matching(ROOT + ".(**)").should().beFreeOfCycles();
+    static final ArchRule packagesHaveNoCycles =
+            slices().matching(ROOT + ".(**)").should().beFreeOfCycles();
 
     @ArchTest
     static final ArchRule webPushProtocolIsALeaf = dependsOnNothingOfTheProjectOutside(".webpush")
@@ -40,39 +49,76 @@ class ArchitectureTest {
     static final ArchRule configDependsOnNothingOfTheProject = dependsOnNothingOfTheProjectOutside(".config");
 
     @ArchTest
-    static final ArchRule storeDependsOnNoFeature = noClasses().that().resideInAPackage(ROOT + ".store..")
-            .should().dependOnClassesThat().resideInAnyPackage(FEATURES)
-            .orShould().dependOnClassesThat().resideInAnyPackage(ROOT + ".app..", ROOT + ".cli..", ROOT + ".http..");
+    static final ArchRule storeDependsOnNoFeature = noClasses()
+            .that()
+            .resideInAPackage(ROOT + ".store..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(FEATURES)
+            .orShould()
+            .dependOnClassesThat()
+            .resideInAnyPackage(ROOT + ".app..", ROOT + ".cli..", ROOT + ".http..");
 
     @ArchTest
-    static final ArchRule notificationsKnowNothingOfWhoListens = noClasses().that().resideInAPackage(ROOT + ".notification..")
-            .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".push..", ROOT + ".webpush..", ROOT + ".stream..",
-                    ROOT + ".app..", ROOT + ".cli..")
+    static final ArchRule notificationsKnowNothingOfWhoListens = noClasses()
+            .that()
+            .resideInAPackage(ROOT + ".notification..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    ROOT + ".push..", ROOT + ".webpush..", ROOT + ".stream..", ROOT + ".app..", ROOT + ".cli..")
             .because("streams and pushes register as the notification service's listeners (NotificationListener)");
 
     @ArchTest
-    static final ArchRule devicesKnowNothingOfDelivery = noClasses().that().resideInAPackage(ROOT + ".push.subscription..")
-            .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".push.delivery..", ROOT + ".push");
+    static final ArchRule devicesKnowNothingOfDelivery = noClasses()
+            .that()
+            .resideInAPackage(ROOT + ".push.subscription..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(ROOT + ".push.delivery..", ROOT + ".push");
 
     @ArchTest
-    static final ArchRule deliveryKnowsNothingOfTheFeatureAbove = noClasses().that().resideInAPackage(ROOT + ".push.delivery..")
-            .should().dependOnClassesThat().resideInAPackage(ROOT + ".push");
+    static final ArchRule deliveryKnowsNothingOfTheFeatureAbove = noClasses()
+            .that()
+            .resideInAPackage(ROOT + ".push.delivery..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage(ROOT + ".push");
 
     @ArchTest
-    static final ArchRule onlyTheCompositionRootAndTheCliKnowTheApp = noClasses().that().resideOutsideOfPackages(ROOT + ".app..", ROOT + ".cli..")
-            .should().dependOnClassesThat().resideInAPackage(ROOT + ".app..");
+    static final ArchRule onlyTheCompositionRootAndTheCliKnowTheApp = noClasses()
+            .that()
+            .resideOutsideOfPackages(ROOT + ".app..", ROOT + ".cli..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage(ROOT + ".app..");
 
     @ArchTest
-    static final ArchRule routesNeverTouchRepositories = noClasses().that().haveSimpleNameEndingWith("Routes")
-            .should().dependOnClassesThat().haveSimpleNameEndingWith("Repository")
-            .because("handlers parse, authorise and answer; what they need they ask a service or an interface they declare");
+    static final ArchRule routesNeverTouchRepositories = noClasses()
+            .that()
+            .haveSimpleNameEndingWith("Routes")
+            .should()
+            .dependOnClassesThat()
+            .haveSimpleNameEndingWith("Repository")
+            .because(
+                    "handlers parse, authorise and answer; what they need they ask a service or an interface they declare");
 
     @ArchTest
-    static final ArchRule routesKnowNoJdbi = noClasses().that().haveSimpleNameEndingWith("Routes")
-            .should().dependOnClassesThat().resideInAPackage("org.jdbi..");
+    static final ArchRule routesKnowNoJdbi = noClasses()
+            .that()
+            .haveSimpleNameEndingWith("Routes")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("org.jdbi..");
 
     @ArchTest
-    static final ArchRule interfacesBetweenFeaturesSpeakOfTransactionsNotJdbi = noClasses().that().areInterfaces()
-            .and().arePublic().should().dependOnClassesThat().resideInAPackage("org.jdbi..")
+    static final ArchRule interfacesBetweenFeaturesSpeakOfTransactionsNotJdbi = noClasses()
+            .that()
+            .areInterfaces()
+            .and()
+            .arePublic()
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("org.jdbi..")
             .because("a feature that writes in another's transaction gets a store.Transaction (NotificationListener)");
 }

@@ -46,10 +46,12 @@ class TableOwnershipTest {
      */
     static final Map<String, Set<String>> SHARED = Map.of("stream", Set.of("users"));
 
-    private static final Pattern LITERAL = Pattern.compile("\"\"\"(.*?)\"\"\"|\"((?:\\\\.|[^\"\\\\\\n])*)\"", Pattern.DOTALL);
-    private static final Pattern TABLE = Pattern.compile(
-            "\\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\\s+([a-z_]+)\\b", Pattern.CASE_INSENSITIVE);
-    private static final Pattern CREATED = Pattern.compile("CREATE TABLE (?:IF NOT EXISTS )?([a-z_]+)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern LITERAL =
+            Pattern.compile("\"\"\"(.*?)\"\"\"|\"((?:\\\\.|[^\"\\\\\\n])*)\"", Pattern.DOTALL);
+    private static final Pattern TABLE =
+            Pattern.compile("\\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\\s+([a-z_]+)\\b", Pattern.CASE_INSENSITIVE);
+    private static final Pattern CREATED =
+            Pattern.compile("CREATE TABLE (?:IF NOT EXISTS )?([a-z_]+)", Pattern.CASE_INSENSITIVE);
 
     record Use(String pkg, String file, String table) {}
 
@@ -71,7 +73,9 @@ class TableOwnershipTest {
         try (Stream<Path> files = Files.walk(SOURCES)) {
             List<String> outside = files.filter(f -> f.toString().endsWith(".java"))
                     .filter(f -> !packageOf(f).equals("stream"))
-                    .filter(f -> read(f).contains("event_seq")).map(Path::toString).toList();
+                    .filter(f -> read(f).contains("event_seq"))
+                    .map(Path::toString)
+                    .toList();
             assertThat(outside).isEmpty();
         }
     }
@@ -95,8 +99,14 @@ class TableOwnershipTest {
     void theCheckSeesTheSqlOfEveryOwner() throws IOException {
         // A parser that found nothing would pass the first test: each owner must be seen using its tables.
         assertThat(uses().stream().map(u -> u.pkg() + ":" + u.table()).distinct())
-                .contains("user:users", "token:client_tokens", "notification:notifications", "stream:events",
-                        "push.subscription:push_subscriptions", "push.delivery:deliveries", "push.delivery:push_bursts",
+                .contains(
+                        "user:users",
+                        "token:client_tokens",
+                        "notification:notifications",
+                        "stream:events",
+                        "push.subscription:push_subscriptions",
+                        "push.delivery:deliveries",
+                        "push.delivery:push_bursts",
                         "store:settings");
     }
 

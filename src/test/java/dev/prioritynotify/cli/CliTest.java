@@ -21,10 +21,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import picocli.CommandLine;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** The command line as a script sees it: a separate process, its exit code, stdout and stderr. */
 class CliTest {
@@ -34,8 +34,12 @@ class CliTest {
     record Run(int exit, String out, String err) {}
 
     private Run cli(Map<String, String> env, String stdin, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(tmp.toFile());
         pb.environment().keySet().removeIf(k -> !k.equals("PATH") && !k.equals("HOME"));
@@ -64,13 +68,30 @@ class CliTest {
         assertThat(created.exit()).as(created.err()).isZero();
         assertThat(created.out()).as("says what was created").matches("created user alice \\(id [0-9a-f-]{36}\\)\n");
 
-        Run token = cli(env, null, "token", "create", "--user", "alice", "--name", "backup script",
-                "--device-type", "script", "--scope", "publish", "--expires-in", "90d");
+        Run token = cli(
+                env,
+                null,
+                "token",
+                "create",
+                "--user",
+                "alice",
+                "--name",
+                "backup script",
+                "--device-type",
+                "script",
+                "--scope",
+                "publish",
+                "--expires-in",
+                "90d");
         assertThat(token.exit()).as(token.err()).isZero();
         assertThat(token.out()).as("stdout holds the token and nothing else").matches("pn_[A-Za-z0-9_-]{43}\n");
 
         Run list = cli(env, null, "token", "list", "--user", "alice");
-        assertThat(list.out()).contains("backup script").contains("script").contains("publish").doesNotContain(token.out().strip());
+        assertThat(list.out())
+                .contains("backup script")
+                .contains("script")
+                .contains("publish")
+                .doesNotContain(token.out().strip());
         String tokenId = list.out().lines().skip(1).findFirst().orElseThrow().split("\\s+")[0];
 
         Run users = cli(env, null, "user", "list");
@@ -83,14 +104,20 @@ class CliTest {
 
     @Test
     void userCreateWithAPassword_printsNothingOnStderr_andStoresAnOwaspArgon2idHash() throws Exception {
-        Run created = cli(Map.of("DATA_DIR", tmp.resolve("data").toString()), "correct horse battery\n",
-                "user", "create", "bob", "--password-stdin");
+        Run created = cli(
+                Map.of("DATA_DIR", tmp.resolve("data").toString()),
+                "correct horse battery\n",
+                "user",
+                "create",
+                "bob",
+                "--password-stdin");
         assertThat(created.exit()).as(created.err()).isZero();
         assertThat(created.err()).as("no warnings from the password library").isEmpty();
 
         String hash;
         try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + tmp.resolve("data/priority-notify.db"));
-                ResultSet row = db.createStatement().executeQuery("SELECT password_hash FROM users WHERE name = 'bob'")) {
+                ResultSet row =
+                        db.createStatement().executeQuery("SELECT password_hash FROM users WHERE name = 'bob'")) {
             assertThat(row.next()).isTrue();
             hash = row.getString(1);
         }
@@ -107,7 +134,9 @@ class CliTest {
     void everyCommandAnswersHelpWithItsUsage() throws Exception {
         List<List<String>> commands = new ArrayList<>();
         collectCommands(new CommandLine(new Main()), List.of(), commands);
-        assertThat(commands).as("the walk found the subcommands").contains(List.of("publish"), List.of("token", "revoke"));
+        assertThat(commands)
+                .as("the walk found the subcommands")
+                .contains(List.of("publish"), List.of("token", "revoke"));
         SoftAssertions softly = new SoftAssertions();
         for (List<String> command : commands) {
             List<String> args = new ArrayList<>(command);
@@ -144,7 +173,8 @@ class CliTest {
         assertThat(lines).hasSize(2);
         assertThat(lines.get(0)).matches("VAPID_PUBLIC_KEY=B[A-Za-z0-9_-]{86}");
         assertThat(lines.get(1)).matches("VAPID_PRIVATE_KEY=[A-Za-z0-9_-]{43}");
-        var keys = dev.prioritynotify.webpush.VapidKeys.parse(lines.get(0).substring(17), lines.get(1).substring(18));
+        var keys = dev.prioritynotify.webpush.VapidKeys.parse(
+                lines.get(0).substring(17), lines.get(1).substring(18));
         assertThat(keys.publicKeyBase64Url()).isEqualTo(lines.get(0).substring(17));
     }
 
@@ -169,29 +199,41 @@ class CliTest {
         String nobody = "http://127.0.0.1:" + ServerProcess.freePort();
         Run refused = cli(Map.of("PRIORITY_NOTIFY_TOKEN", "pn_x"), null, "publish", "--server", nobody, "hello");
         assertThat(refused.exit()).isEqualTo(1);
-        assertThat(refused.err()).isEqualTo("error: cannot reach " + nobody
-                + " (connection refused); set --server or PRIORITY_NOTIFY_SERVER\n");
+        assertThat(refused.err())
+                .isEqualTo("error: cannot reach " + nobody
+                        + " (connection refused); set --server or PRIORITY_NOTIFY_SERVER\n");
         assertThat(refused.out()).isEmpty();
 
         // .invalid never resolves (RFC 6761 section 6.4)
-        Run unknown = cli(Map.of("PRIORITY_NOTIFY_TOKEN", "pn_x", "PRIORITY_NOTIFY_SERVER", "http://nowhere.invalid"), null,
-                "publish", "hello");
+        Run unknown = cli(
+                Map.of("PRIORITY_NOTIFY_TOKEN", "pn_x", "PRIORITY_NOTIFY_SERVER", "http://nowhere.invalid"),
+                null,
+                "publish",
+                "hello");
         assertThat(unknown.exit()).isEqualTo(1);
-        assertThat(unknown.err()).isEqualTo("error: cannot reach http://nowhere.invalid (unknown host); "
-                + "set --server or PRIORITY_NOTIFY_SERVER\n");
+        assertThat(unknown.err())
+                .isEqualTo("error: cannot reach http://nowhere.invalid (unknown host); "
+                        + "set --server or PRIORITY_NOTIFY_SERVER\n");
     }
 
     @Test
     void publishToAMalformedServerUrl_isAUsageErrorNamingWhereTheUrlCameFrom() throws Exception {
-        Run option = cli(Map.of("PRIORITY_NOTIFY_TOKEN", "pn_x"), null, "publish", "--server", "localhost:8000", "hello");
+        Run option =
+                cli(Map.of("PRIORITY_NOTIFY_TOKEN", "pn_x"), null, "publish", "--server", "localhost:8000", "hello");
         assertThat(option.exit()).isEqualTo(2);
-        assertThat(option.err()).isEqualTo("error: --server: must be an http:// or https:// URL such as "
-                + "http://localhost:8000, got 'localhost:8000'\n");
+        assertThat(option.err())
+                .isEqualTo("error: --server: must be an http:// or https:// URL such as "
+                        + "http://localhost:8000, got 'localhost:8000'\n");
 
-        Run env = cli(Map.of("PRIORITY_NOTIFY_TOKEN", "pn_x", "PRIORITY_NOTIFY_SERVER", "http://exa mple"), null, "publish", "hello");
+        Run env = cli(
+                Map.of("PRIORITY_NOTIFY_TOKEN", "pn_x", "PRIORITY_NOTIFY_SERVER", "http://exa mple"),
+                null,
+                "publish",
+                "hello");
         assertThat(env.exit()).isEqualTo(2);
-        assertThat(env.err()).isEqualTo("error: PRIORITY_NOTIFY_SERVER: must be an http:// or https:// URL such as "
-                + "http://localhost:8000, got 'http://exa mple'\n");
+        assertThat(env.err())
+                .isEqualTo("error: PRIORITY_NOTIFY_SERVER: must be an http:// or https:// URL such as "
+                        + "http://localhost:8000, got 'http://exa mple'\n");
     }
 
     @Test
@@ -209,8 +251,9 @@ class CliTest {
             String url = "http://127.0.0.1:" + other.getAddress().getPort();
             Run run = cli(Map.of("PRIORITY_NOTIFY_TOKEN", "pn_x"), null, "publish", "--server", url, "hello");
             assertThat(run.exit()).isEqualTo(1);
-            assertThat(run.err()).isEqualTo("error: " + url + " answered 200 but not as a priority-notify server does: "
-                    + "'<html> <body>It works!</body> </html>'; check --server or PRIORITY_NOTIFY_SERVER\n");
+            assertThat(run.err())
+                    .isEqualTo("error: " + url + " answered 200 but not as a priority-notify server does: "
+                            + "'<html> <body>It works!</body> </html>'; check --server or PRIORITY_NOTIFY_SERVER\n");
             assertThat(run.out()).isEmpty();
         } finally {
             other.stop(0);
@@ -223,8 +266,20 @@ class CliTest {
             String token = server.newUserToken("ci");
             Map<String, String> env = new HashMap<>();
             env.put("PRIORITY_NOTIFY_TOKEN", token);
-            Run run = cli(env, null, "publish", "--server", server.uri("").toString(), "--priority", "high",
-                    "--source", "ci", "--tag", "build", "Build failed", "main is red");
+            Run run = cli(
+                    env,
+                    null,
+                    "publish",
+                    "--server",
+                    server.uri("").toString(),
+                    "--priority",
+                    "high",
+                    "--source",
+                    "ci",
+                    "--tag",
+                    "build",
+                    "Build failed",
+                    "main is red");
             assertThat(run.exit()).as(run.err()).isZero();
             String id = run.out().strip();
             var n = server.get("/api/notifications/" + id, token).json();
@@ -234,7 +289,8 @@ class CliTest {
             assertThat(n.get("source").asText()).isEqualTo("ci");
             assertThat(n.get("tag").asText()).isEqualTo("build");
 
-            Run refused = cli(Map.of(), null, "publish", "--server", server.uri("").toString(), "--token", "pn_wrong", "x");
+            Run refused =
+                    cli(Map.of(), null, "publish", "--server", server.uri("").toString(), "--token", "pn_wrong", "x");
             assertThat(refused.exit()).isEqualTo(1);
             assertThat(refused.err()).contains("401").contains("unknown or revoked token");
         }

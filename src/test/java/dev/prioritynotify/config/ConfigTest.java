@@ -49,24 +49,36 @@ class ConfigTest {
 
     @Test
     void badValuesNameTheVariable() {
-        assertThatThrownBy(() -> Config.from(Settings.of(Map.of("PORT", "eighty")))).hasMessage("PORT: must be a whole number, got 'eighty'");
-        assertThatThrownBy(() -> Config.from(Settings.of(Map.of("PORT", "70000")))).hasMessage("PORT: must be between 0 and 65535, got 70000");
-        assertThatThrownBy(() -> Config.from(Settings.of(Map.of("LOG_LEVEL", "LOUD")))).hasMessageStartingWith("LOG_LEVEL:");
-        assertThatThrownBy(() -> Config.from(Settings.of(Map.of("LOG_FORMAT", "xml")))).hasMessage("LOG_FORMAT: must be one of [auto, json, text], got 'xml'");
-        assertThatThrownBy(() -> Config.from(Settings.of(Map.of("RETENTION_MODE", "shred")))).hasMessageStartingWith("RETENTION_MODE:");
-        assertThatThrownBy(() -> Config.from(Settings.of(Map.of("SECRET_KEY", "short")))).hasMessage("SECRET_KEY: must be at least 32 characters");
-        assertThatThrownBy(() -> Config.from(Settings.of(Map.of("BASE_URL", "notify.example")))).hasMessageStartingWith("BASE_URL:");
-        assertThatThrownBy(() -> Config.from(Settings.of(Map.of("DATABASE_URL", "mysql://x/y")))).hasMessageStartingWith("DATABASE_URL: unsupported database 'mysql'");
-        assertThatThrownBy(() -> Config.from(Settings.of(Map.of("STREAM_HEARTBEAT", "0s")))).hasMessage("STREAM_HEARTBEAT: must be greater than zero");
+        assertThatThrownBy(() -> Config.from(Settings.of(Map.of("PORT", "eighty"))))
+                .hasMessage("PORT: must be a whole number, got 'eighty'");
+        assertThatThrownBy(() -> Config.from(Settings.of(Map.of("PORT", "70000"))))
+                .hasMessage("PORT: must be between 0 and 65535, got 70000");
+        assertThatThrownBy(() -> Config.from(Settings.of(Map.of("LOG_LEVEL", "LOUD"))))
+                .hasMessageStartingWith("LOG_LEVEL:");
+        assertThatThrownBy(() -> Config.from(Settings.of(Map.of("LOG_FORMAT", "xml"))))
+                .hasMessage("LOG_FORMAT: must be one of [auto, json, text], got 'xml'");
+        assertThatThrownBy(() -> Config.from(Settings.of(Map.of("RETENTION_MODE", "shred"))))
+                .hasMessageStartingWith("RETENTION_MODE:");
+        assertThatThrownBy(() -> Config.from(Settings.of(Map.of("SECRET_KEY", "short"))))
+                .hasMessage("SECRET_KEY: must be at least 32 characters");
+        assertThatThrownBy(() -> Config.from(Settings.of(Map.of("BASE_URL", "notify.example"))))
+                .hasMessageStartingWith("BASE_URL:");
+        assertThatThrownBy(() -> Config.from(Settings.of(Map.of("DATABASE_URL", "mysql://x/y"))))
+                .hasMessageStartingWith("DATABASE_URL: unsupported database 'mysql'");
+        assertThatThrownBy(() -> Config.from(Settings.of(Map.of("STREAM_HEARTBEAT", "0s"))))
+                .hasMessage("STREAM_HEARTBEAT: must be greater than zero");
     }
 
     @Test
     void databaseUrlsInEveryAcceptedForm() {
         assertThat(url("sqlite:///data/x.db")).isEqualTo("jdbc:sqlite:data/x.db");
         assertThat(url("sqlite:////var/lib/pn/x.db")).isEqualTo("jdbc:sqlite:/var/lib/pn/x.db");
-        assertThat(url("sqlite+aiosqlite:///./data/priority_notify.db")).isEqualTo("jdbc:sqlite:./data/priority_notify.db");
+        assertThat(url("sqlite+aiosqlite:///./data/priority_notify.db"))
+                .isEqualTo("jdbc:sqlite:./data/priority_notify.db");
         assertThat(url("jdbc:postgresql://db:5432/pn")).isEqualTo("jdbc:postgresql://db:5432/pn");
-        DatabaseConfig pg = Config.from(Settings.of(Map.of("DATABASE_URL", "postgresql://pn:s%40cret@db.local:5433/notify"))).database();
+        DatabaseConfig pg = Config.from(
+                        Settings.of(Map.of("DATABASE_URL", "postgresql://pn:s%40cret@db.local:5433/notify")))
+                .database();
         assertThat(pg.jdbcUrl()).isEqualTo("jdbc:postgresql://db.local:5433/notify");
         assertThat(pg.user()).contains("pn");
         assertThat(pg.password().orElseThrow().value()).isEqualTo("s@cret");
@@ -103,7 +115,8 @@ class ConfigTest {
 
     @Test
     void aSecretGivenTwiceOrAsAMissingFileIsRefused() {
-        assertThatThrownBy(() -> Config.from(Settings.load(Map.of("SECRET_KEY", "x".repeat(40), "SECRET_KEY_FILE", "/etc/hosts"), tmp)))
+        assertThatThrownBy(() -> Config.from(
+                        Settings.load(Map.of("SECRET_KEY", "x".repeat(40), "SECRET_KEY_FILE", "/etc/hosts"), tmp)))
                 .hasMessage("SECRET_KEY_FILE: set both SECRET_KEY and SECRET_KEY_FILE; choose one");
         assertThatThrownBy(() -> Config.from(Settings.load(Map.of("SECRET_KEY_FILE", "/nonexistent/secret"), tmp)))
                 .hasMessageStartingWith("SECRET_KEY_FILE: cannot read /nonexistent/secret");

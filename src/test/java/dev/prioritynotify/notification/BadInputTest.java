@@ -29,8 +29,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BadInputTest {
     @Parameter
     Dialect dialect;
+
     @TempDir
     Path tmp;
+
     TestServer server;
     MutableClock clock = MutableClock.atNow();
     User alice;
@@ -52,7 +54,9 @@ class BadInputTest {
         assertThat(r.status()).as(r.body()).isEqualTo(status);
         assertThat(r.detail()).startsWith(detailStart);
         assertThat(r.body()).doesNotContain("Exception").doesNotContain("at dev.");
-        assertThat(server.get("/api/notifications/", token).json().get("total").asLong()).as("nothing stored").isZero();
+        assertThat(server.get("/api/notifications/", token).json().get("total").asLong())
+                .as("nothing stored")
+                .isZero();
     }
 
     private Response create(String body) {
@@ -97,7 +101,10 @@ class BadInputTest {
 
     @Test
     void unknownPriorityIs422() {
-        assertRefused(create("{\"title\":\"t\",\"priority\":\"urgent\"}"), 422, "priority: must be one of low, medium, high, critical");
+        assertRefused(
+                create("{\"title\":\"t\",\"priority\":\"urgent\"}"),
+                422,
+                "priority: must be one of low, medium, high, critical");
     }
 
     @Test
@@ -113,19 +120,26 @@ class BadInputTest {
 
     @Test
     void metadataOver16KiBIs422() {
-        assertRefused(create("{\"title\":\"t\",\"metadata\":{\"k\":\"" + "x".repeat(16 * 1024) + "\"}}"), 422,
+        assertRefused(
+                create("{\"title\":\"t\",\"metadata\":{\"k\":\"" + "x".repeat(16 * 1024) + "\"}}"),
+                422,
                 "metadata: must be at most 16 KiB");
     }
 
     @Test
     void messageOver64KiBIs422() {
-        assertRefused(create("{\"title\":\"t\",\"message\":\"" + "x".repeat(64 * 1024 + 1) + "\"}"), 422,
+        assertRefused(
+                create("{\"title\":\"t\",\"message\":\"" + "x".repeat(64 * 1024 + 1) + "\"}"),
+                422,
                 "message: must be at most 64 KiB");
     }
 
     @Test
     void sourceOver64CharactersIs422() {
-        assertRefused(create("{\"title\":\"t\",\"source\":\"" + "s".repeat(65) + "\"}"), 422, "source: must be at most 64 characters");
+        assertRefused(
+                create("{\"title\":\"t\",\"source\":\"" + "s".repeat(65) + "\"}"),
+                422,
+                "source: must be at most 64 characters");
     }
 
     @Test
@@ -135,13 +149,15 @@ class BadInputTest {
 
     @Test
     void bodyOverTheRequestLimitIs413() {
-        assertRefused(create("{\"title\":\"t\",\"message\":\"" + "x".repeat(200 * 1024) + "\"}"), 413, "body: larger than");
+        assertRefused(
+                create("{\"title\":\"t\",\"message\":\"" + "x".repeat(200 * 1024) + "\"}"), 413, "body: larger than");
     }
 
     @Test
     void badUuidInThePathIs422() {
         assertRefused(server.get("/api/notifications/not-a-uuid", token), 422, "id: must be a UUID");
-        assertRefused(server.patch("/api/notifications/123", token, "{\"status\":\"read\"}"), 422, "id: must be a UUID");
+        assertRefused(
+                server.patch("/api/notifications/123", token, "{\"status\":\"read\"}"), 422, "id: must be a UUID");
         assertRefused(server.delete("/api/notifications/123", token), 422, "id: must be a UUID");
     }
 
@@ -151,13 +167,19 @@ class BadInputTest {
         Response r = server.patch("/api/notifications/" + id, token, "{\"status\":\"done\"}");
         assertThat(r.status()).isEqualTo(422);
         assertThat(r.detail()).isEqualTo("status: must be one of unread, read, archived");
-        assertThat(server.patch("/api/notifications/" + id, token, "{}").detail()).isEqualTo("status: is required");
-        assertThat(server.get("/api/notifications/" + id, token).json().get("status").asText()).isEqualTo("unread");
+        assertThat(server.patch("/api/notifications/" + id, token, "{}").detail())
+                .isEqualTo("status: is required");
+        assertThat(server.get("/api/notifications/" + id, token)
+                        .json()
+                        .get("status")
+                        .asText())
+                .isEqualTo("unread");
     }
 
     @Test
     void badSinceIs422() {
-        assertRefused(server.get("/api/notifications/?since=yesterday", token), 422, "since: must be an ISO-8601 timestamp");
+        assertRefused(
+                server.get("/api/notifications/?since=yesterday", token), 422, "since: must be an ISO-8601 timestamp");
     }
 
     @Test
@@ -172,7 +194,8 @@ class BadInputTest {
     void unknownStatusOrPriorityFilterIs422() {
         assertRefused(server.get("/api/notifications/?status=new", token), 422, "status: must be one of");
         assertRefused(server.get("/api/notifications/?priority=urgent", token), 422, "priority: must be one of");
-        assertRefused(server.get("/api/notifications/?min_priority=urgent", token), 422, "min_priority: must be one of");
+        assertRefused(
+                server.get("/api/notifications/?min_priority=urgent", token), 422, "min_priority: must be one of");
     }
 
     @Test
@@ -184,37 +207,69 @@ class BadInputTest {
 
     @Test
     void unknownTokenIs401() {
-        assertRefused(server.post("/api/notifications/", "pn_doesnotexist", "{\"title\":\"t\"}"), 401, "Authorization: unknown or revoked token");
-        assertRefused(server.send(server.request("/api/notifications/", null).header("Authorization", "Basic abc").GET()),
-                401, "Authorization: must be 'Bearer <token>'");
+        assertRefused(
+                server.post("/api/notifications/", "pn_doesnotexist", "{\"title\":\"t\"}"),
+                401,
+                "Authorization: unknown or revoked token");
+        assertRefused(
+                server.send(server.request("/api/notifications/", null)
+                        .header("Authorization", "Basic abc")
+                        .GET()),
+                401,
+                "Authorization: must be 'Bearer <token>'");
     }
 
     @Test
     void expiredTokenIs401() {
-        String shortLived = server.app().services().tokens()
-                .issue(alice.id(), "short", DeviceType.SCRIPT, EnumSet.allOf(Scope.class), Optional.of(Duration.ofHours(1))).plaintext();
+        String shortLived = server.app()
+                .services()
+                .tokens()
+                .issue(
+                        alice.id(),
+                        "short",
+                        DeviceType.SCRIPT,
+                        EnumSet.allOf(Scope.class),
+                        Optional.of(Duration.ofHours(1)))
+                .plaintext();
         assertThat(server.get("/api/notifications/", shortLived).status()).isEqualTo(200);
         clock.advance(Duration.ofHours(1));
-        assertRefused(server.post("/api/notifications/", shortLived, "{\"title\":\"t\"}"), 401, "Authorization: token has expired");
+        assertRefused(
+                server.post("/api/notifications/", shortLived, "{\"title\":\"t\"}"),
+                401,
+                "Authorization: token has expired");
     }
 
     @Test
     void revokedTokenIs401OnTheNextRequest() {
-        var issued = server.app().services().tokens()
+        var issued = server.app()
+                .services()
+                .tokens()
                 .issue(alice.id(), "soon revoked", DeviceType.SCRIPT, EnumSet.allOf(Scope.class), Optional.empty());
-        assertThat(server.get("/api/notifications/", issued.plaintext()).status()).isEqualTo(200);
-        assertThat(server.app().services().tokens().revoke(issued.token().id(), alice.id())).isTrue();
-        assertRefused(server.post("/api/notifications/", issued.plaintext(), "{\"title\":\"t\"}"), 401, "Authorization: unknown or revoked token");
+        assertThat(server.get("/api/notifications/", issued.plaintext()).status())
+                .isEqualTo(200);
+        assertThat(server.app().services().tokens().revoke(issued.token().id(), alice.id()))
+                .isTrue();
+        assertRefused(
+                server.post("/api/notifications/", issued.plaintext(), "{\"title\":\"t\"}"),
+                401,
+                "Authorization: unknown or revoked token");
     }
 
     @Test
     void tokenWithoutTheNeededScopeIs403() {
         String readOnly = server.token(alice, Scope.READ);
         String publishOnly = server.token(alice, Scope.PUBLISH);
-        assertRefused(server.post("/api/notifications/", readOnly, "{\"title\":\"t\"}"), 403, "Authorization: token lacks the 'publish' scope");
-        assertRefused(server.get("/api/notifications/", publishOnly), 403, "Authorization: token lacks the 'read' scope");
-        assertThat(server.get("/api/notifications/stream", publishOnly).status()).isEqualTo(403);
-        assertThat(server.post("/api/notifications/", publishOnly, "{\"title\":\"t\"}").status()).isEqualTo(201);
+        assertRefused(
+                server.post("/api/notifications/", readOnly, "{\"title\":\"t\"}"),
+                403,
+                "Authorization: token lacks the 'publish' scope");
+        assertRefused(
+                server.get("/api/notifications/", publishOnly), 403, "Authorization: token lacks the 'read' scope");
+        assertThat(server.get("/api/notifications/stream", publishOnly).status())
+                .isEqualTo(403);
+        assertThat(server.post("/api/notifications/", publishOnly, "{\"title\":\"t\"}")
+                        .status())
+                .isEqualTo(201);
     }
 
     @Test
@@ -226,15 +281,21 @@ class BadInputTest {
 
     @Test
     void badLastEventIdIs422() {
-        assertRefused(server.send(server.request("/api/notifications/stream", token).header("Last-Event-ID", "abc").GET()),
-                422, "Last-Event-ID: must be a non-negative whole number");
+        assertRefused(
+                server.send(server.request("/api/notifications/stream", token)
+                        .header("Last-Event-ID", "abc")
+                        .GET()),
+                422,
+                "Last-Event-ID: must be a non-negative whole number");
         assertRefused(server.get("/api/notifications/stream?last_event_id=-1", token), 422, "last_event_id: must be");
     }
 
     @Test
     void wrongContentIsNeverStoredEvenWhenOtherFieldsAreValid() {
-        HttpRequest.Builder b = server.request("/api/notifications/", token).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"title\":\"ok\",\"priority\":\"high\",\"tag\":{\"x\":1}}"));
+        HttpRequest.Builder b = server.request("/api/notifications/", token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"title\":\"ok\",\"priority\":\"high\",\"tag\":{\"x\":1}}"));
         assertRefused(server.send(b), 422, "tag: must be a string");
     }
 }

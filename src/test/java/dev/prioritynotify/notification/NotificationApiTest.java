@@ -22,8 +22,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 class NotificationApiTest {
     @Parameter
     Dialect dialect;
+
     @TempDir
     Path tmp;
+
     TestServer server;
     String token;
 
@@ -49,11 +51,13 @@ class NotificationApiTest {
         String id = n.get("id").asText();
         assertThat(UUID.fromString(id).version()).isEqualTo(7);
         Instant created = Instant.parse(n.get("created_at").asText());
-        assertThat(created).isBetween(Instant.now().minusSeconds(60), Instant.now().plusSeconds(1));
-        assertThat(r.body()).isEqualTo("{\"id\":\"" + id + "\",\"title\":\"Disk full\",\"message\":\"web-01 at 95%\","
-                + "\"priority\":\"critical\",\"status\":\"unread\",\"source\":\"monitoring\","
-                + "\"url\":\"https://grafana.example/d/1\",\"tag\":\"disk\",\"metadata\":{\"host\":\"web-01\",\"pct\":95},"
-                + "\"created_at\":\"" + n.get("created_at").asText() + "\",\"read_at\":null}");
+        assertThat(created)
+                .isBetween(Instant.now().minusSeconds(60), Instant.now().plusSeconds(1));
+        assertThat(r.body())
+                .isEqualTo("{\"id\":\"" + id + "\",\"title\":\"Disk full\",\"message\":\"web-01 at 95%\","
+                        + "\"priority\":\"critical\",\"status\":\"unread\",\"source\":\"monitoring\","
+                        + "\"url\":\"https://grafana.example/d/1\",\"tag\":\"disk\",\"metadata\":{\"host\":\"web-01\",\"pct\":95},"
+                        + "\"created_at\":\"" + n.get("created_at").asText() + "\",\"read_at\":null}");
         assertThat(server.get("/api/notifications/" + id, token).body()).isEqualTo(r.body());
     }
 
@@ -71,7 +75,8 @@ class NotificationApiTest {
         for (int i = 0; i < 5; i++) {
             server.publish(token, "n" + i);
         }
-        JsonNode page = server.get("/api/notifications/?limit=2&offset=1", token).json();
+        JsonNode page =
+                server.get("/api/notifications/?limit=2&offset=1", token).json();
         assertThat(page.get("total").asLong()).isEqualTo(5);
         assertThat(page.get("limit").asInt()).isEqualTo(2);
         assertThat(page.get("offset").asInt()).isEqualTo(1);
@@ -79,21 +84,32 @@ class NotificationApiTest {
 
         JsonNode all = server.get("/api/notifications/", token).json();
         assertThat(all.get("limit").asInt()).isEqualTo(50);
-        assertThat(all.get("items")).extracting(i -> i.get("title").asText()).containsExactly("n4", "n3", "n2", "n1", "n0");
+        assertThat(all.get("items"))
+                .extracting(i -> i.get("title").asText())
+                .containsExactly("n4", "n3", "n2", "n1", "n0");
     }
 
     @Test
     void listFiltersByStatusPriorityAndSource() {
         server.post("/api/notifications/", token, "{\"title\":\"a\",\"priority\":\"high\",\"source\":\"ci\"}");
         server.post("/api/notifications/", token, "{\"title\":\"b\",\"priority\":\"low\",\"source\":\"ci\"}");
-        String c = server.post("/api/notifications/", token, "{\"title\":\"c\",\"priority\":\"high\",\"source\":\"backup\"}").json().get("id").asText();
+        String c = server.post(
+                        "/api/notifications/", token, "{\"title\":\"c\",\"priority\":\"high\",\"source\":\"backup\"}")
+                .json()
+                .get("id")
+                .asText();
         server.patch("/api/notifications/" + c, token, "{\"status\":\"read\"}");
 
         assertThat(titles("/api/notifications/?priority=high")).containsExactly("c", "a");
         assertThat(titles("/api/notifications/?source=ci")).containsExactly("b", "a");
         assertThat(titles("/api/notifications/?status=read")).containsExactly("c");
-        assertThat(titles("/api/notifications/?status=unread&priority=high&source=ci")).containsExactly("a");
-        assertThat(server.get("/api/notifications/?status=unread", token).json().get("total").asLong()).isEqualTo(2);
+        assertThat(titles("/api/notifications/?status=unread&priority=high&source=ci"))
+                .containsExactly("a");
+        assertThat(server.get("/api/notifications/?status=unread", token)
+                        .json()
+                        .get("total")
+                        .asLong())
+                .isEqualTo(2);
     }
 
     @Test
@@ -106,7 +122,11 @@ class NotificationApiTest {
         assertThat(titles("/api/notifications/?min_priority=low")).containsExactly("critical", "high", "medium", "low");
         assertThat(titles("/api/notifications/?min_priority=critical")).containsExactly("critical");
         assertThat(titles("/api/notifications/?priority=high")).containsExactly("high");
-        assertThat(server.get("/api/notifications/?min_priority=medium", token).json().get("total").asLong()).isEqualTo(3);
+        assertThat(server.get("/api/notifications/?min_priority=medium", token)
+                        .json()
+                        .get("total")
+                        .asLong())
+                .isEqualTo(3);
     }
 
     @Test
@@ -119,7 +139,8 @@ class NotificationApiTest {
 
         assertThat(titles("/api/notifications/?since=" + between)).containsExactly("new");
         assertThat(titles("/api/notifications/?since=2000-01-01T00:00:00Z")).containsExactly("new", "old");
-        assertThat(titles("/api/notifications/?since=2000-01-01T01:00:00%2B01:00")).containsExactly("new", "old");
+        assertThat(titles("/api/notifications/?since=2000-01-01T01:00:00%2B01:00"))
+                .containsExactly("new", "old");
         assertThat(titles("/api/notifications/?since=2999-01-01")).isEmpty();
     }
 
@@ -127,15 +148,20 @@ class NotificationApiTest {
     void markingReadSetsReadAtAndUnreadClearsIt() {
         String id = server.publish(token, "x").get("id").asText();
 
-        JsonNode read = server.patch("/api/notifications/" + id, token, "{\"status\":\"read\"}").json();
+        JsonNode read = server.patch("/api/notifications/" + id, token, "{\"status\":\"read\"}")
+                .json();
         assertThat(read.get("status").asText()).isEqualTo("read");
-        assertThat(Instant.parse(read.get("read_at").asText())).isBefore(Instant.now().plusSeconds(1));
+        assertThat(Instant.parse(read.get("read_at").asText()))
+                .isBefore(Instant.now().plusSeconds(1));
 
-        JsonNode archived = server.patch("/api/notifications/" + id, token, "{\"status\":\"archived\"}").json();
+        JsonNode archived = server.patch("/api/notifications/" + id, token, "{\"status\":\"archived\"}")
+                .json();
         assertThat(archived.get("status").asText()).isEqualTo("archived");
-        assertThat(archived.get("read_at").asText()).isEqualTo(read.get("read_at").asText());
+        assertThat(archived.get("read_at").asText())
+                .isEqualTo(read.get("read_at").asText());
 
-        JsonNode unread = server.patch("/api/notifications/" + id, token, "{\"status\":\"unread\"}").json();
+        JsonNode unread = server.patch("/api/notifications/" + id, token, "{\"status\":\"unread\"}")
+                .json();
         assertThat(unread.get("status").asText()).isEqualTo("unread");
         assertThat(unread.get("read_at").isNull()).isTrue();
         assertThat(server.get("/api/notifications/" + id, token).json()).isEqualTo(unread);
@@ -157,11 +183,18 @@ class NotificationApiTest {
 
         assertThat(titles("/api/notifications/")).containsExactly("alice's");
         assertThat(server.get("/api/notifications/", bob).json().get("items"))
-                .extracting(i -> i.get("title").asText()).containsExactly("bob's");
+                .extracting(i -> i.get("title").asText())
+                .containsExactly("bob's");
         assertThat(server.get("/api/notifications/" + aliceId, bob).status()).isEqualTo(404);
-        assertThat(server.patch("/api/notifications/" + aliceId, bob, "{\"status\":\"read\"}").status()).isEqualTo(404);
+        assertThat(server.patch("/api/notifications/" + aliceId, bob, "{\"status\":\"read\"}")
+                        .status())
+                .isEqualTo(404);
         assertThat(server.delete("/api/notifications/" + aliceId, bob).status()).isEqualTo(404);
-        assertThat(server.get("/api/notifications/" + aliceId, token).json().get("status").asText()).isEqualTo("unread");
+        assertThat(server.get("/api/notifications/" + aliceId, token)
+                        .json()
+                        .get("status")
+                        .asText())
+                .isEqualTo("unread");
     }
 
     @Test
@@ -174,7 +207,10 @@ class NotificationApiTest {
         assertThat(r.status()).isEqualTo(201);
         assertThat(r.json().get("created").asInt()).isEqualTo(452);
         assertThat(count("SELECT COUNT(*) FROM notifications")).isEqualTo(452);
-        assertThat(count("SELECT COUNT(*) FROM users u WHERE (SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id) <> 1")).isZero();
+        assertThat(
+                        count(
+                                "SELECT COUNT(*) FROM users u WHERE (SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id) <> 1"))
+                .isZero();
         assertThat(count("SELECT COUNT(*) FROM users WHERE event_seq <> 1")).isZero();
         assertThat(titles("/api/notifications/")).containsExactly("maintenance");
     }
@@ -197,7 +233,11 @@ class NotificationApiTest {
     }
 
     private int count(String sql) {
-        return server.app().services().db().jdbi().withHandle(h -> h.createQuery(sql).mapTo(Integer.class).one());
+        return server.app()
+                .services()
+                .db()
+                .jdbi()
+                .withHandle(h -> h.createQuery(sql).mapTo(Integer.class).one());
     }
 
     private java.util.List<String> titles(String path) {

@@ -48,20 +48,33 @@ class BroadcastTest {
 
     @Parameter
     Dialect dialect;
+
     @TempDir
     Path tmp;
+
     MutableClock clock = MutableClock.atNow();
     TestServer server;
     TestPushService pushService;
     String adminToken;
 
     void start(Map<String, String> extra) throws Exception {
-        Map<String, String> settings = new HashMap<>(Map.of("VAPID_SUBJECT", "mailto:ops@example.com",
-                "PUSH_ALLOW_INSECURE_ENDPOINTS", "true", "PUSH_ALLOWED_HOSTS", "127.0.0.1,localhost", "PUSH_WORKER_POLL", "20ms",
-                "PUSH_SUBSCRIBE_LIMIT", "1000", "PUSH_SUBSCRIBE_LIMIT_PER_ADDRESS", "1000"));
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "VAPID_SUBJECT",
+                "mailto:ops@example.com",
+                "PUSH_ALLOW_INSECURE_ENDPOINTS",
+                "true",
+                "PUSH_ALLOWED_HOSTS",
+                "127.0.0.1,localhost",
+                "PUSH_WORKER_POLL",
+                "20ms",
+                "PUSH_SUBSCRIBE_LIMIT",
+                "1000",
+                "PUSH_SUBSCRIBE_LIMIT_PER_ADDRESS",
+                "1000"));
         settings.putAll(extra);
         server = TestServer.start(dialect, tmp, settings, clock);
-        pushService = TestPushService.start(server.get("/api/push/vapid-key", null).json().get("publicKey").asText());
+        pushService = TestPushService.start(
+                server.get("/api/push/vapid-key", null).json().get("publicKey").asText());
         adminToken = server.token(server.app().services().accounts().create("root", true, Optional.empty()));
     }
 
@@ -81,7 +94,10 @@ class BroadcastTest {
     }
 
     private void broadcast(String title, String priority) {
-        var r = server.post("/api/notifications/broadcast", adminToken, "{\"title\":\"" + title + "\",\"priority\":\"" + priority + "\"}");
+        var r = server.post(
+                "/api/notifications/broadcast",
+                adminToken,
+                "{\"title\":\"" + title + "\",\"priority\":\"" + priority + "\"}");
         assertThat(r.status()).as(r.body()).isEqualTo(201);
     }
 
@@ -101,35 +117,41 @@ class BroadcastTest {
 
     /** Every user's last event number. */
     private Map<UUID, Long> eventSeqs() {
-        return query("SELECT id, event_seq FROM users", (rs, ctx) -> Map.entry(dialect.uuid(rs, "id"), rs.getLong("event_seq")))
-                .stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        return query(
+                        "SELECT id, event_seq FROM users",
+                        (rs, ctx) -> Map.entry(dialect.uuid(rs, "id"), rs.getLong("event_seq")))
+                .stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     /** For each notification titled so: the user it went to and the number of its event. */
     private Map<UUID, Long> eventSeqsOf(String title) {
         return query("""
                 SELECT n.user_id, e.seq FROM notifications n JOIN events e ON e.notification_id = n.id AND e.user_id = n.user_id
-                WHERE n.title = ?""", (rs, ctx) -> Map.entry(dialect.uuid(rs, "user_id"), rs.getLong("seq")), title)
-                .stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+                WHERE n.title = ?""", (rs, ctx) -> Map.entry(dialect.uuid(rs, "user_id"), rs.getLong("seq")), title).stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     /** The title of each notification pushed to the device, with its delivery's state. */
     private Map<String, String> deliveryStates(TestPushService.Device device) {
         return query("""
                 SELECT n.title, d.state FROM deliveries d JOIN notifications n ON n.id = d.notification_id
-                JOIN push_subscriptions s ON s.id = d.subscription_id WHERE s.endpoint = ?""",
-                (rs, ctx) -> Map.entry(rs.getString("title"), rs.getString("state")), device.endpoint())
-                .stream().collect(Collectors.toMap(Map.Entry::getKey,
-                        e -> e.getValue().equals("coalesced") ? "coalesced" : "pushed"));
+                JOIN push_subscriptions s ON s.id = d.subscription_id WHERE s.endpoint = ?""", (rs, ctx) -> Map.entry(rs.getString("title"), rs.getString("state")), device.endpoint())
+                .stream()
+                .collect(Collectors.toMap(
+                        Map.Entry::getKey, e -> e.getValue().equals("coalesced") ? "coalesced" : "pushed"));
     }
 
     @Test
-    void aBroadcastGivesEachUserOneNotificationTheNextNumberOfTheirOwnSequenceAndOnePushPerAdmittingDevice() throws Exception {
+    void aBroadcastGivesEachUserOneNotificationTheNextNumberOfTheirOwnSequenceAndOnePushPerAdmittingDevice()
+            throws Exception {
         start(Map.of());
         String alice = server.token(server.user("alice"));
         server.publish(alice, "earlier");
         String read = server.publish(alice, "earlier too").get("id").asText();
-        assertThat(server.patch("/api/notifications/" + read, alice, "{\"status\":\"read\"}").status()).isEqualTo(200);
+        assertThat(server.patch("/api/notifications/" + read, alice, "{\"status\":\"read\"}")
+                        .status())
+                .isEqualTo(200);
         String bob = server.token(server.user("bob"));
         TestPushService.Device bobsPhone = subscribe(bob, "low");
         for (int i = 0; i < 1_000; i++) {
@@ -156,15 +178,22 @@ class BroadcastTest {
             assertThat(frame.data()).contains("\"title\":\"maintenance\"");
         }
 
-        assertThat(count("SELECT COUNT(*) FROM notifications WHERE title = 'maintenance'")).isEqualTo(1_005);
+        assertThat(count("SELECT COUNT(*) FROM notifications WHERE title = 'maintenance'"))
+                .isEqualTo(1_005);
         assertThat(count("""
                 SELECT COUNT(*) FROM users u WHERE (SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id
                 AND n.title = 'maintenance') <> 1""")).as("users without exactly one").isZero();
-        Map<UUID, Long> next = before.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue() + 1));
-        assertThat(eventSeqsOf("maintenance")).as("each user's broadcast event is the next of their own sequence").isEqualTo(next);
+        Map<UUID, Long> next =
+                before.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue() + 1));
+        assertThat(eventSeqsOf("maintenance"))
+                .as("each user's broadcast event is the next of their own sequence")
+                .isEqualTo(next);
         assertThat(eventSeqs()).isEqualTo(next);
-        assertThat(count("SELECT COUNT(*) FROM events e JOIN notifications n ON n.id = e.notification_id WHERE n.title = 'maintenance'"))
-                .as("one event per notification").isEqualTo(1_005);
+        assertThat(
+                        count(
+                                "SELECT COUNT(*) FROM events e JOIN notifications n ON n.id = e.notification_id WHERE n.title = 'maintenance'"))
+                .as("one event per notification")
+                .isEqualTo(1_005);
 
         assertThat(deliveryStates(bobsPhone)).isEqualTo(Map.of("maintenance", "pushed"));
         assertThat(deliveryStates(carolLow)).isEqualTo(Map.of("earlier", "pushed", "maintenance", "pushed"));
@@ -174,9 +203,10 @@ class BroadcastTest {
         assertThat(deliveryStates(davesCriticalOnly)).isEmpty();
         assertThat(count("""
                 SELECT COUNT(*) FROM deliveries d JOIN notifications n ON n.id = d.notification_id
-                JOIN push_subscriptions s ON s.id = d.subscription_id WHERE d.user_id <> n.user_id OR s.user_id <> n.user_id"""))
-                .as("deliveries to another user's device").isZero();
-        assertThat(pushService.await(6, WAIT)).as("four pushes of the broadcast").hasSize(6);
+                JOIN push_subscriptions s ON s.id = d.subscription_id WHERE d.user_id <> n.user_id OR s.user_id <> n.user_id""")).as("deliveries to another user's device").isZero();
+        assertThat(pushService.await(6, WAIT))
+                .as("four pushes of the broadcast")
+                .hasSize(6);
         for (TestPushService.Device d : List.of(bobsPhone, carolLow, carolMedium, carolHigh)) {
             assertThat(d.received().getLast().plaintext()).contains("\"title\":\"maintenance\"");
         }
@@ -197,7 +227,8 @@ class BroadcastTest {
             }
         }
         NotificationService service = server.app().services().notifications();
-        assertThat(service.createForEach(users.reversed(), NewNotification.of("reversed", null, Priority.LOW, null))).isEqualTo(6);
+        assertThat(service.createForEach(users.reversed(), NewNotification.of("reversed", null, Priority.LOW, null)))
+                .isEqualTo(6);
         Map<UUID, Long> expected = new HashMap<>();
         for (int i = 0; i < users.size(); i++) {
             expected.put(users.get(i), i + 1L);
@@ -220,17 +251,35 @@ class BroadcastTest {
         broadcast("second", "critical");
         broadcast("third", "high");
 
-        assertThat(deliveryStates(busy)).isEqualTo(Map.of("single 1", "pushed", "single 2", "pushed",
-                "first", "coalesced", "second", "pushed", "third", "coalesced"));
-        assertThat(deliveryStates(fresh)).isEqualTo(Map.of("first", "pushed", "second", "pushed", "third", "coalesced"));
-        assertThat(deliveryStates(bobsPhone)).isEqualTo(Map.of("first", "pushed", "second", "pushed", "third", "coalesced"));
+        assertThat(deliveryStates(busy))
+                .isEqualTo(Map.of(
+                        "single 1",
+                        "pushed",
+                        "single 2",
+                        "pushed",
+                        "first",
+                        "coalesced",
+                        "second",
+                        "pushed",
+                        "third",
+                        "coalesced"));
+        assertThat(deliveryStates(fresh))
+                .isEqualTo(Map.of("first", "pushed", "second", "pushed", "third", "coalesced"));
+        assertThat(deliveryStates(bobsPhone))
+                .isEqualTo(Map.of("first", "pushed", "second", "pushed", "third", "coalesced"));
         assertThat(query("SELECT pushes FROM push_bursts ORDER BY pushes", (rs, ctx) -> rs.getInt(1)))
                 .containsExactly(3, 3, 5);
-        assertThat(count("SELECT COUNT(*) FROM deliveries WHERE kind = 'summary'")).as("one summary per device").isEqualTo(3);
+        assertThat(count("SELECT COUNT(*) FROM deliveries WHERE kind = 'summary'"))
+                .as("one summary per device")
+                .isEqualTo(3);
         assertThat(pushService.await(7, WAIT)).as("the pushes within the limit").hasSize(7);
         Thread.sleep(300);
         assertThat(pushService.all()).hasSize(7);
-        assertThat(List.of(busy.received().size(), fresh.received().size(), bobsPhone.received().size())).containsExactly(3, 2, 2);
+        assertThat(List.of(
+                        busy.received().size(),
+                        fresh.received().size(),
+                        bobsPhone.received().size()))
+                .containsExactly(3, 2, 2);
 
         clock.advance(Duration.ofMinutes(1));
         assertThat(pushService.await(10, WAIT)).as("the summaries").hasSize(10);
@@ -239,7 +288,8 @@ class BroadcastTest {
     }
 
     @Test
-    void broadcastsConcurrentWithSingleCreatesForTheSameUsersNumberEveryUsersEventsWithoutGapsOrDeadlock() throws Exception {
+    void broadcastsConcurrentWithSingleCreatesForTheSameUsersNumberEveryUsersEventsWithoutGapsOrDeadlock()
+            throws Exception {
         start(Map.of("PUSH_BURST_LIMIT", "1000000"));
         List<UUID> users = new ArrayList<>();
         String firstToken = null;
@@ -270,7 +320,8 @@ class BroadcastTest {
             work.add(() -> {
                 go.await();
                 for (int i = 0; i < 4; i++) {
-                    b.createForEach(everyone.reversed(), NewNotification.of("broadcast b" + i, null, Priority.HIGH, null));
+                    b.createForEach(
+                            everyone.reversed(), NewNotification.of("broadcast b" + i, null, Priority.HIGH, null));
                 }
                 return 4;
             });
@@ -280,7 +331,9 @@ class BroadcastTest {
                     go.await();
                     for (int i = 0; i < 40; i++) {
                         NotificationService on = i % 2 == 0 ? a : b;
-                        on.create(users.get((thread * 7 + i) % users.size()), NewNotification.of("single", null, Priority.MEDIUM, null));
+                        on.create(
+                                users.get((thread * 7 + i) % users.size()),
+                                NewNotification.of("single", null, Priority.MEDIUM, null));
                     }
                     return 40;
                 });
@@ -305,22 +358,29 @@ class BroadcastTest {
                     SELECT COUNT(*) FROM users u WHERE u.event_seq <> (SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id)
                     OR u.event_seq <> (SELECT COUNT(*) FROM events e WHERE e.user_id = u.id)
                     OR u.event_seq <> (SELECT COALESCE(MAX(e.seq), 0) FROM events e WHERE e.user_id = u.id)"""))
-                    .as("users whose events are not numbered 1..n, one per notification").isZero();
+                    .as("users whose events are not numbered 1..n, one per notification")
+                    .isZero();
             assertThat(count("""
                     SELECT COUNT(*) FROM notifications n
                     WHERE (SELECT COUNT(*) FROM events e WHERE e.notification_id = n.id AND e.user_id = n.user_id) <> 1"""))
-                    .as("notifications without exactly one event of their user").isZero();
+                    .as("notifications without exactly one event of their user")
+                    .isZero();
             assertThat(count("""
                     SELECT COUNT(*) FROM notifications n WHERE (SELECT COUNT(*) FROM deliveries d WHERE d.notification_id = n.id)
                     <> (SELECT COUNT(*) FROM push_subscriptions s WHERE s.user_id = n.user_id)"""))
-                    .as("notifications without one push per device").isZero();
+                    .as("notifications without one push per device")
+                    .isZero();
 
             long last = count("SELECT event_seq FROM users WHERE id = ?", users.getFirst());
             List<Long> ids = new ArrayList<>();
-            for (SseClient.Frame f = stream.next(WAIT.toMillis()); f != null; f = ids.size() < last ? stream.next(WAIT.toMillis()) : null) {
+            for (SseClient.Frame f = stream.next(WAIT.toMillis());
+                    f != null;
+                    f = ids.size() < last ? stream.next(WAIT.toMillis()) : null) {
                 ids.add(Long.parseLong(f.id()));
             }
-            assertThat(ids).as("the stream has every event, in order").isEqualTo(LongStream.rangeClosed(1, last).boxed().toList());
+            assertThat(ids)
+                    .as("the stream has every event, in order")
+                    .isEqualTo(LongStream.rangeClosed(1, last).boxed().toList());
         } finally {
             if (second != server.app()) {
                 second.close();

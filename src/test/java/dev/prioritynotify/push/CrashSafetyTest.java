@@ -91,7 +91,9 @@ class CrashSafetyTest {
         cleanup.add(push);
         TestPushService.Device device = push.device();
         push.down(); // connection refused from now on: retryable, backed off
-        assertThat(first.post("/api/push/subscribe", token, device.subscriptionJson()).status()).isEqualTo(201);
+        assertThat(first.post("/api/push/subscribe", token, device.subscriptionJson())
+                        .status())
+                .isEqualTo(201);
 
         List<String> ids = createNotifications(first, token, NOTIFICATIONS);
         Thread.sleep(700); // let the senders go round a few failed attempts
@@ -103,9 +105,9 @@ class CrashSafetyTest {
 
         push.up();
         ServerProcess second = start("2", env);
-        Map<String, Integer> arrivals = awaitAll(push, ids, Duration.ofSeconds(45), second);
+        awaitAll(push, ids, Duration.ofSeconds(45), second);
         Thread.sleep(2_500); // a lease and a sweep more: anything sent twice late shows up
-        arrivals = arrivalsById(push.all());
+        Map<String, Integer> arrivals = arrivalsById(push.all());
         report(arrivals, atKill);
         assertThat(arrivals.keySet()).containsExactlyInAnyOrderElementsOf(ids);
         // Nothing can have reached a push service that was down, and no lease expired while its
@@ -131,17 +133,23 @@ class CrashSafetyTest {
         for (int i = 0; i < 40; i++) {
             device.answer(TestPushService.Answer.slow(Duration.ofMillis(500)));
         }
-        assertThat(first.post("/api/push/subscribe", token, device.subscriptionJson()).status()).isEqualTo(201);
+        assertThat(first.post("/api/push/subscribe", token, device.subscriptionJson())
+                        .status())
+                .isEqualTo(201);
         List<String> ids = createNotifications(first, token, 40);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (push.all().size() < 4 && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
 
-        assertThat(first.terminate(Duration.ofSeconds(30))).as("SIGTERM ends the process on its own").isTrue();
+        assertThat(first.terminate(Duration.ofSeconds(30)))
+                .as("SIGTERM ends the process on its own")
+                .isTrue();
         Map<String, String> atExit = deliveryStates();
         System.out.println(name + ": states after SIGTERM: " + countByState(atExit));
-        assertThat(atExit.values()).as("in-flight pushes finished or went back to the queue").containsOnly("delivered", "pending");
+        assertThat(atExit.values())
+                .as("in-flight pushes finished or went back to the queue")
+                .containsOnly("delivered", "pending");
         int arrivedBeforeExit = push.all().size();
         assertThat(countByState(atExit).get("delivered")).isEqualTo((long) arrivedBeforeExit);
 
@@ -150,7 +158,9 @@ class CrashSafetyTest {
         awaitAll(push, ids, Duration.ofSeconds(45), second);
         Map<String, Integer> arrivals = arrivalsById(push.all());
         assertThat(arrivals.keySet()).containsExactlyInAnyOrderElementsOf(ids);
-        assertThat(duplicates(arrivals)).as("an orderly stop sends nothing twice").isEmpty();
+        assertThat(duplicates(arrivals))
+                .as("an orderly stop sends nothing twice")
+                .isEmpty();
     }
 
     @Test
@@ -169,7 +179,9 @@ class CrashSafetyTest {
             device.answer(TestPushService.Answer.slow(Duration.ofMillis(50)));
         }
         push.down();
-        assertThat(first.post("/api/push/subscribe", token, device.subscriptionJson()).status()).isEqualTo(201);
+        assertThat(first.post("/api/push/subscribe", token, device.subscriptionJson())
+                        .status())
+                .isEqualTo(201);
         List<String> ids = createNotifications(first, token, NOTIFICATIONS);
         push.up();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -180,7 +192,8 @@ class CrashSafetyTest {
         int beforeKill = push.all().size();
         Thread.sleep(300); // requests cut off by the kill are no longer counted as arriving late
         Map<String, String> atKill = deliveryStates();
-        System.out.println(name + ": " + beforeKill + " arrived before the kill; states at the kill: " + countByState(atKill));
+        System.out.println(
+                name + ": " + beforeKill + " arrived before the kill; states at the kill: " + countByState(atKill));
         assertThat(beforeKill).isBetween(150, NOTIFICATIONS - 1);
 
         ServerProcess second = start("2", env);
@@ -189,8 +202,10 @@ class CrashSafetyTest {
         Map<String, Integer> arrivals = arrivalsById(push.all());
         report(arrivals, atKill);
         assertThat(arrivals.keySet()).containsExactlyInAnyOrderElementsOf(ids);
-        Set<String> sendingAtKill = atKill.entrySet().stream().filter(e -> e.getValue().equals("sending"))
-                .map(Map.Entry::getKey).collect(Collectors.toSet());
+        Set<String> sendingAtKill = atKill.entrySet().stream()
+                .filter(e -> e.getValue().equals("sending"))
+                .map(Map.Entry::getKey)
+                .collect(Collectors.toSet());
         // At-least-once, and no more than that: a push arrives twice only if it was claimed and
         // unrecorded when the process died. Everything recorded as delivered stays delivered.
         assertThat(duplicates(arrivals)).isSubsetOf(sendingAtKill);
@@ -205,7 +220,8 @@ class CrashSafetyTest {
 
     private String userWithToken(Map<String, String> env) throws Exception {
         ServerProcess.cli(env, "user", "create", "alice");
-        return ServerProcess.cli(env, "token", "create", "--user", "alice", "--name", "crash-test").strip();
+        return ServerProcess.cli(env, "token", "create", "--user", "alice", "--name", "crash-test")
+                .strip();
     }
 
     static String vapidKey(ServerProcess server) throws Exception {
@@ -235,7 +251,8 @@ class CrashSafetyTest {
     }
 
     /** Waits (bounded) until every id has arrived at least once; fails with the server's log tail otherwise. */
-    static Map<String, Integer> awaitAll(TestPushService push, Collection<String> ids, Duration timeout, ServerProcess server)
+    static Map<String, Integer> awaitAll(
+            TestPushService push, Collection<String> ids, Duration timeout, ServerProcess server)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<String, Integer> arrivals = arrivalsById(push.all());
@@ -245,7 +262,9 @@ class CrashSafetyTest {
         }
         Set<String> missing = new HashSet<>(ids);
         missing.removeAll(arrivals.keySet());
-        assertThat(missing).as("notifications that never arrived within %s; server log:%n%s", timeout, server.tail()).isEmpty();
+        assertThat(missing)
+                .as("notifications that never arrived within %s; server log:%n%s", timeout, server.tail())
+                .isEmpty();
         return arrivals;
     }
 
@@ -262,19 +281,26 @@ class CrashSafetyTest {
 
     static String notificationId(TestPushService.Received r) {
         try {
-            return JSON.readTree(r.plaintext()).get("data").get("notification_id").asText();
+            return JSON.readTree(r.plaintext())
+                    .get("data")
+                    .get("notification_id")
+                    .asText();
         } catch (Exception e) {
             throw new IllegalStateException("not a notification push: " + r.plaintext(), e);
         }
     }
 
     static Set<String> duplicates(Map<String, Integer> arrivals) {
-        return arrivals.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).collect(Collectors.toSet());
+        return arrivals.entrySet().stream()
+                .filter(e -> e.getValue() > 1)
+                .map(Map.Entry::getKey)
+                .collect(Collectors.toSet());
     }
 
     private void report(Map<String, Integer> arrivals, Map<String, String> atKill) {
         Set<String> dup = duplicates(arrivals);
-        Map<String, Long> dupStateAtKill = dup.stream().collect(Collectors.groupingBy(atKill::get, TreeMap::new, Collectors.counting()));
+        Map<String, Long> dupStateAtKill =
+                dup.stream().collect(Collectors.groupingBy(atKill::get, TreeMap::new, Collectors.counting()));
         System.out.println(name + ": " + arrivals.size() + " notifications arrived, " + dup.size()
                 + " of them twice (their state at the kill: " + dupStateAtKill + "), "
                 + arrivals.values().stream().mapToInt(Integer::intValue).sum() + " pushes in all");
@@ -284,8 +310,10 @@ class CrashSafetyTest {
     private Map<String, String> deliveryStates() throws Exception {
         String url = "jdbc:sqlite:" + tmp.resolve("data").resolve("priority-notify.db");
         Map<String, String> states = new HashMap<>();
-        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT notification_id, state FROM deliveries WHERE kind = 'notification'")) {
+        try (Connection c = DriverManager.getConnection(url);
+                Statement st = c.createStatement();
+                ResultSet rs =
+                        st.executeQuery("SELECT notification_id, state FROM deliveries WHERE kind = 'notification'")) {
             while (rs.next()) {
                 states.put(rs.getString(1), rs.getString(2));
             }
@@ -294,6 +322,7 @@ class CrashSafetyTest {
     }
 
     static Map<String, Long> countByState(Map<String, String> states) {
-        return states.values().stream().collect(Collectors.groupingBy(Function.identity(), TreeMap::new, Collectors.counting()));
+        return states.values().stream()
+                .collect(Collectors.groupingBy(Function.identity(), TreeMap::new, Collectors.counting()));
     }
 }

@@ -1,7 +1,5 @@
 package dev.prioritynotify.push;
 
-import dev.prioritynotify.webpush.Endpoints;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +8,7 @@ import dev.prioritynotify.support.LogCapture;
 import dev.prioritynotify.support.MutableClock;
 import dev.prioritynotify.support.SseClient;
 import dev.prioritynotify.support.TestServer;
+import dev.prioritynotify.webpush.Endpoints;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,16 +35,25 @@ class DeliveryTest {
 
     @Parameter
     Dialect dialect;
+
     @TempDir
     Path tmp;
+
     MutableClock clock = MutableClock.atNow();
     TestServer server;
     TestPushService pushService;
     String token;
 
     void start(Map<String, String> extra) throws Exception {
-        Map<String, String> settings = new HashMap<>(Map.of("VAPID_SUBJECT", "mailto:ops@example.com",
-                "PUSH_ALLOW_INSECURE_ENDPOINTS", "true", "PUSH_ALLOWED_HOSTS", "127.0.0.1,localhost", "PUSH_WORKER_POLL", "20ms"));
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "VAPID_SUBJECT",
+                "mailto:ops@example.com",
+                "PUSH_ALLOW_INSECURE_ENDPOINTS",
+                "true",
+                "PUSH_ALLOWED_HOSTS",
+                "127.0.0.1,localhost",
+                "PUSH_WORKER_POLL",
+                "20ms"));
         settings.putAll(extra);
         server = TestServer.start(dialect, tmp, settings, clock);
         token = server.newUserToken("alice");
@@ -65,11 +73,15 @@ class DeliveryTest {
     }
 
     private void subscribe(TestPushService.Device d) {
-        assertThat(server.post("/api/push/subscribe", token, d.subscriptionJson()).status()).isEqualTo(201);
+        assertThat(server.post("/api/push/subscribe", token, d.subscriptionJson())
+                        .status())
+                .isEqualTo(201);
     }
 
     private JsonNode deliveries(String notificationId) {
-        return server.get("/api/notifications/" + notificationId + "/deliveries", token).json().get("items");
+        return server.get("/api/notifications/" + notificationId + "/deliveries", token)
+                .json()
+                .get("items");
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
@@ -86,7 +98,9 @@ class DeliveryTest {
     private JsonNode awaitDelivery(String id, String state, int attempts) throws InterruptedException {
         await("delivery is " + state + " after " + attempts + " attempts", () -> {
             JsonNode d = deliveries(id).get(0);
-            return d != null && d.get("state").asText().equals(state) && d.get("attempts").asInt() == attempts;
+            return d != null
+                    && d.get("state").asText().equals(state)
+                    && d.get("attempts").asInt() == attempts;
         });
         return deliveries(id).get(0);
     }
@@ -107,7 +121,8 @@ class DeliveryTest {
         String id = server.publish(token, "flaky").get("id").asText();
 
         JsonNode first = awaitDelivery(id, "pending", 1);
-        Duration delay1 = Duration.between(t0, Instant.parse(first.get("next_attempt_at").asText()));
+        Duration delay1 =
+                Duration.between(t0, Instant.parse(first.get("next_attempt_at").asText()));
         assertThat(delay1).isBetween(Duration.ofMillis(4500), Duration.ofMillis(5500));
         assertThat(first.get("last_error").asText()).contains("500");
         assertThat(first.get("last_status").asInt()).as("the answer's status").isEqualTo(500);
@@ -117,8 +132,11 @@ class DeliveryTest {
         clock.advance(Duration.ofMillis(100));
         JsonNode second = awaitDelivery(id, "pending", 2);
         Instant t1 = clock.instant();
-        Duration delay2 = Duration.between(t1, Instant.parse(second.get("next_attempt_at").asText()));
-        assertThat(delay2).isBetween(Duration.ofMillis(9000), Duration.ofMillis(11000)).isGreaterThan(delay1);
+        Duration delay2 =
+                Duration.between(t1, Instant.parse(second.get("next_attempt_at").asText()));
+        assertThat(delay2)
+                .isBetween(Duration.ofSeconds(9), Duration.ofSeconds(11))
+                .isGreaterThan(delay1);
 
         clock.advance(delay2);
         JsonNode done = awaitDelivery(id, "delivered", 3);
@@ -142,8 +160,11 @@ class DeliveryTest {
         String id = server.publish(token, "to five devices").get("id").asText();
         Map<String, Long> states = new java.util.TreeMap<>();
         deliveries(id).forEach(d -> states.merge(d.get("state").asText(), 1L, Long::sum));
-        assertThat(states.get("pending")).as("beyond the hand-off limit: queued, %s", states).isEqualTo(2);
-        assertThat(states.getOrDefault("sending", 0L) + states.getOrDefault("delivered", 0L)).isEqualTo(3);
+        assertThat(states.get("pending"))
+                .as("beyond the hand-off limit: queued, %s", states)
+                .isEqualTo(2);
+        assertThat(states.getOrDefault("sending", 0L) + states.getOrDefault("delivered", 0L))
+                .isEqualTo(3);
 
         await("all five are delivered", () -> {
             JsonNode all = deliveries(id);
@@ -167,7 +188,9 @@ class DeliveryTest {
         awaitDelivery(id, "pending", 1);
 
         String bob = server.newUserToken("bob");
-        assertThat(server.post("/api/push/subscribe", bob, device.subscriptionJson()).status()).isEqualTo(200);
+        assertThat(server.post("/api/push/subscribe", bob, device.subscriptionJson())
+                        .status())
+                .isEqualTo(200);
         clock.advance(Duration.ofMinutes(1));
         JsonNode dropped = awaitDelivery(id, "failed", 1);
         assertThat(dropped.get("last_error").asText()).contains("taken over by another user");
@@ -176,10 +199,20 @@ class DeliveryTest {
         String bobs = server.publish(bob, "for bob").get("id").asText();
         await("bob's push arrives", () -> device.received().size() == 2);
         assertThat(device.received().get(1).plaintext()).contains("\"for bob\"");
-        JsonNode subscription = server.get("/api/push/subscriptions", bob).json().get("items").get(0);
-        assertThat(subscription.get("failure_count").asInt()).as("a dropped push says nothing about the device").isZero();
-        await("bob's push is recorded as delivered", () -> server.get("/api/notifications/" + bobs + "/deliveries", bob).json()
-                .get("items").get(0).get("state").asText().equals("delivered"));
+        JsonNode subscription =
+                server.get("/api/push/subscriptions", bob).json().get("items").get(0);
+        assertThat(subscription.get("failure_count").asInt())
+                .as("a dropped push says nothing about the device")
+                .isZero();
+        await(
+                "bob's push is recorded as delivered",
+                () -> server.get("/api/notifications/" + bobs + "/deliveries", bob)
+                        .json()
+                        .get("items")
+                        .get(0)
+                        .get("state")
+                        .asText()
+                        .equals("delivered"));
     }
 
     @Test
@@ -198,12 +231,21 @@ class DeliveryTest {
             JsonNode ds = deliveries(id);
             int settled = 0;
             for (JsonNode d : ds) {
-                settled += d.get("state").asText().equals("pending") || d.get("state").asText().equals("sending") ? 0 : 1;
+                settled += d.get("state").asText().equals("pending")
+                                || d.get("state").asText().equals("sending")
+                        ? 0
+                        : 1;
             }
             return settled == 3;
         });
-        assertThat(deliveries(id)).extracting(d -> d.get("state").asText()).containsExactlyInAnyOrder("gone", "gone", "delivered");
-        assertThat(server.get("/api/push/subscriptions", token).json().get("total").asInt()).isEqualTo(1);
+        assertThat(deliveries(id))
+                .extracting(d -> d.get("state").asText())
+                .containsExactlyInAnyOrder("gone", "gone", "delivered");
+        assertThat(server.get("/api/push/subscriptions", token)
+                        .json()
+                        .get("total")
+                        .asInt())
+                .isEqualTo(1);
 
         server.publish(token, "two");
         await("alive got both", () -> alive.received().size() == 2);
@@ -220,11 +262,15 @@ class DeliveryTest {
         String id = server.publish(token, "shaky").get("id").asText();
         JsonNode dropped = awaitDelivery(id, "pending", 1);
         assertThat(dropped.get("last_error").asText()).startsWith("connection failed");
-        assertThat(dropped.get("last_status").isNull()).as("no HTTP answer came").isTrue();
+        assertThat(dropped.get("last_status").isNull())
+                .as("no HTTP answer came")
+                .isTrue();
         clock.advance(Duration.ofSeconds(6));
         JsonNode timedOut = awaitDelivery(id, "pending", 2);
         assertThat(timedOut.get("last_error").asText()).startsWith("timeout after 1 s");
-        assertThat(timedOut.get("last_status").isNull()).as("no HTTP answer came").isTrue();
+        assertThat(timedOut.get("last_status").isNull())
+                .as("no HTTP answer came")
+                .isTrue();
         clock.advance(Duration.ofSeconds(12));
         awaitDelivery(id, "delivered", 3);
     }
@@ -236,7 +282,8 @@ class DeliveryTest {
         TestPushService.Device unreachable = closed.device();
         closed.close();
         subscribe(unreachable);
-        JsonNode refused = awaitDelivery(server.publish(token, "nobody listens").get("id").asText(), "pending", 1);
+        JsonNode refused =
+                awaitDelivery(server.publish(token, "nobody listens").get("id").asText(), "pending", 1);
         assertThat(refused.get("last_status").isNull()).isTrue();
         assertThat(refused.get("last_error").asText()).isEqualTo("connection refused");
     }
@@ -245,15 +292,24 @@ class DeliveryTest {
     void aRemovedDevicesDeliveriesStillShowItsName() throws Exception {
         start(Map.of());
         TestPushService.Device device = pushService.device();
-        var subscribed = server.post("/api/push/subscribe", token,
+        var subscribed = server.post(
+                "/api/push/subscribe",
+                token,
                 device.subscriptionJson().replaceFirst("\\}$", ",\"device_name\":\"Pixel 8\"}"));
         assertThat(subscribed.status()).isEqualTo(201);
         String id = server.publish(token, "named").get("id").asText();
         awaitDelivery(id, "delivered", 1);
-        assertThat(server.delete("/api/push/unsubscribe?id=" + subscribed.json().get("id").asText(), token).status()).isEqualTo(204);
+        assertThat(server.delete(
+                                "/api/push/unsubscribe?id="
+                                        + subscribed.json().get("id").asText(),
+                                token)
+                        .status())
+                .isEqualTo(204);
         JsonNode row = deliveries(id).get(0);
         assertThat(row.get("device_name").asText()).isEqualTo("Pixel 8");
-        assertThat(row.get("endpoint").asText()).as("the endpoint went with the device").isEqualTo(pushService.origin());
+        assertThat(row.get("endpoint").asText())
+                .as("the endpoint went with the device")
+                .isEqualTo(pushService.origin());
     }
 
     /** A device subscribed under the test's lab policy, then the server restarted with {@code changed} settings. */
@@ -278,8 +334,9 @@ class DeliveryTest {
                 assertThat(failed.get("last_status").isNull()).isTrue();
             }
             assertThat(device.received()).as("nothing reached the push service").isEmpty();
-            assertThat(log.lines()).as("said once for the push service, not once per push").containsExactly(
-                    "push to " + pushService.origin() + " failed: " + reason);
+            assertThat(log.lines())
+                    .as("said once for the push service, not once per push")
+                    .containsExactly("push to " + pushService.origin() + " failed: " + reason);
 
             JsonNode test = server.post("/api/push/test", token, "").json().get("results");
             assertThat(test).hasSize(1);
@@ -289,17 +346,24 @@ class DeliveryTest {
         }
         JsonNode listed = subscription();
         assertThat(listed.get("endpoint").asText()).isEqualTo(Endpoints.truncate(device.endpoint()));
-        assertThat(listed.get("failure_count").asInt()).as("the device is not at fault: it stays as it was").isZero();
+        assertThat(listed.get("failure_count").asInt())
+                .as("the device is not at fault: it stays as it was")
+                .isZero();
     }
 
     @Test
     void aDeviceWhoseHostWasTakenOffTheAllowListIsNoLongerPushed() throws Exception {
         TestPushService.Device device = storedThenRestartedWith(Map.of("PUSH_ALLOWED_HOSTS", "push.example.net"));
-        JsonNode failed = awaitDelivery(server.publish(token, "to a host no longer allowed").get("id").asText(), "failed", 0);
+        JsonNode failed = awaitDelivery(
+                server.publish(token, "to a host no longer allowed").get("id").asText(), "failed", 0);
         assertThat(failed.get("last_error").asText())
                 .startsWith("not sent: the endpoint policy refuses it: host 127.0.0.1 is not a known push service");
         assertThat(device.received()).isEmpty();
-        assertThat(server.get("/api/push/subscriptions", token).json().get("total").asInt()).isEqualTo(1);
+        assertThat(server.get("/api/push/subscriptions", token)
+                        .json()
+                        .get("total")
+                        .asInt())
+                .isEqualTo(1);
     }
 
     @Test
@@ -316,7 +380,9 @@ class DeliveryTest {
             String id = server.publish(token, "to a failing service").get("id").asText();
             await("three first attempts failed", () -> attemptsOfAll(id, 1));
             String line = "push to " + pushService.origin() + " failed: push service answered 503";
-            assertThat(log.lines()).as("three failures within the minute: one line").containsExactly(line);
+            assertThat(log.lines())
+                    .as("three failures within the minute: one line")
+                    .containsExactly(line);
 
             clock.advance(Duration.ofMinutes(1));
             await("three second attempts failed", () -> attemptsOfAll(id, 2));
@@ -346,7 +412,9 @@ class DeliveryTest {
 
         clock.advance(Duration.ofSeconds(30));
         awaitDelivery(server.publish(token, "b").get("id").asText(), "delivered", 1);
-        assertThat(lastUsedAt()).as("within the minute: not rewritten").isEqualTo(t0.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        assertThat(lastUsedAt())
+                .as("within the minute: not rewritten")
+                .isEqualTo(t0.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
 
         clock.advance(Duration.ofSeconds(31));
         Instant t1 = clock.instant();
@@ -359,7 +427,9 @@ class DeliveryTest {
         assertThat(subscription().get("failure_count").asInt()).isEqualTo(1);
         clock.advance(Duration.ofSeconds(6));
         awaitDelivery(failing, "delivered", 2);
-        assertThat(subscription().get("failure_count").asInt()).as("a success right after a failure is always written").isZero();
+        assertThat(subscription().get("failure_count").asInt())
+                .as("a success right after a failure is always written")
+                .isZero();
         assertThat(subscription().get("last_error").isNull()).isTrue();
     }
 
@@ -398,8 +468,10 @@ class DeliveryTest {
         JsonNode failed = awaitDelivery(first, "failed", 1);
         assertThat(failed.get("last_status").asInt()).isEqualTo(401);
         String second = server.publish(token, "b").get("id").asText();
-        assertThat(awaitDelivery(second, "failed", 1).get("last_status").asInt()).isEqualTo(403);
-        JsonNode subscription = server.get("/api/push/subscriptions", token).json().get("items").get(0);
+        assertThat(awaitDelivery(second, "failed", 1).get("last_status").asInt())
+                .isEqualTo(403);
+        JsonNode subscription =
+                server.get("/api/push/subscriptions", token).json().get("items").get(0);
         assertThat(subscription.get("failure_count").asInt()).isEqualTo(2);
         assertThat(subscription.get("last_error").asText()).contains("403");
         String third = server.publish(token, "c").get("id").asText();
@@ -410,7 +482,10 @@ class DeliveryTest {
     void retriesStopAtTheMaximumNumberOfAttempts() throws Exception {
         start(Map.of("PUSH_RETRY_MAX_ATTEMPTS", "3", "PUSH_RETRY_BASE", "1s"));
         TestPushService.Device device = pushService.device();
-        device.answer(TestPushService.Answer.status(503), TestPushService.Answer.status(503), TestPushService.Answer.status(503));
+        device.answer(
+                TestPushService.Answer.status(503),
+                TestPushService.Answer.status(503),
+                TestPushService.Answer.status(503));
         subscribe(device);
         String id = server.publish(token, "doomed").get("id").asText();
         awaitDelivery(id, "pending", 1);
@@ -440,7 +515,9 @@ class DeliveryTest {
                 server.publish(token, "n" + i);
             }
             await("the healthy device has all ten", () -> healthy.received().size() == 10);
-            assertThat(stuck.received()).as("the hanging service has answered nothing yet").isEmpty();
+            assertThat(stuck.received())
+                    .as("the hanging service has answered nothing yet")
+                    .isEmpty();
         }
     }
 
@@ -459,13 +536,20 @@ class DeliveryTest {
             }
         }
         assertThat(frames).as("every notification is streamed").isEqualTo(50);
-        assertThat(server.get("/api/notifications/?limit=1", token).json().get("total").asInt()).as("every notification is stored").isEqualTo(50);
+        assertThat(server.get("/api/notifications/?limit=1", token)
+                        .json()
+                        .get("total")
+                        .asInt())
+                .as("every notification is stored")
+                .isEqualTo(50);
         await("the first ten pushes", () -> device.received().size() == 10);
         assertQuiet(device, 10);
 
         clock.advance(Duration.ofMinutes(1));
         await("the summary push", () -> device.received().size() == 11);
-        assertThat(device.received().get(10).plaintext()).contains("\"title\":\"40 new notifications\"").contains("\"url\":\"/\"");
+        assertThat(device.received().get(10).plaintext())
+                .contains("\"title\":\"40 new notifications\"")
+                .contains("\"url\":\"/\"");
         assertQuiet(device, 11);
 
         server.post("/api/notifications/", token, "{\"title\":\"after the window\",\"priority\":\"high\"}");
@@ -488,23 +572,41 @@ class DeliveryTest {
         start(Map.of());
         String id = server.publish(token, "mine").get("id").asText();
         String bob = server.newUserToken("bob");
-        assertThat(server.get("/api/notifications/" + id + "/deliveries", bob).status()).isEqualTo(404);
-        assertThat(server.get("/api/notifications/" + id + "/deliveries", token).json().get("total").asInt()).isZero();
+        assertThat(server.get("/api/notifications/" + id + "/deliveries", bob).status())
+                .isEqualTo(404);
+        assertThat(server.get("/api/notifications/" + id + "/deliveries", token)
+                        .json()
+                        .get("total")
+                        .asInt())
+                .isZero();
     }
 
     @Test
     void broadcastCreatesOneNotificationPerUserForAdministratorsOnly() throws Exception {
         start(Map.of());
         String bob = server.newUserToken("bob");
-        assertThat(server.post("/api/notifications/broadcast", token, "{\"title\":\"maintenance\"}").status()).isEqualTo(403);
+        assertThat(server.post("/api/notifications/broadcast", token, "{\"title\":\"maintenance\"}")
+                        .status())
+                .isEqualTo(403);
         var admin = server.app().services().accounts().create("root", true, java.util.Optional.empty());
         TestPushService.Device bobsPhone = pushService.device();
-        assertThat(server.post("/api/push/subscribe", bob, bobsPhone.subscriptionJson()).status()).isEqualTo(201);
-        var r = server.post("/api/notifications/broadcast", server.token(admin), "{\"title\":\"maintenance at 22:00\",\"priority\":\"high\"}");
+        assertThat(server.post("/api/push/subscribe", bob, bobsPhone.subscriptionJson())
+                        .status())
+                .isEqualTo(201);
+        var r = server.post(
+                "/api/notifications/broadcast",
+                server.token(admin),
+                "{\"title\":\"maintenance at 22:00\",\"priority\":\"high\"}");
         assertThat(r.status()).isEqualTo(201);
         assertThat(r.json().get("created").asInt()).isEqualTo(3);
         for (String t : new String[] {token, bob}) {
-            assertThat(server.get("/api/notifications/", t).json().get("items").get(0).get("title").asText()).isEqualTo("maintenance at 22:00");
+            assertThat(server.get("/api/notifications/", t)
+                            .json()
+                            .get("items")
+                            .get(0)
+                            .get("title")
+                            .asText())
+                    .isEqualTo("maintenance at 22:00");
         }
         await("bob's phone got it", () -> bobsPhone.received().size() == 1);
     }
@@ -524,7 +626,9 @@ class DeliveryTest {
         assertThat(metrics).contains("push_deliveries_pending 1.0");
         assertThat(metrics).contains("push_notification_duration_seconds_count");
         assertThat(metrics).contains("jvm_memory_used_bytes");
-        assertThat(metrics).contains("http_server_requests_seconds_count{method=\"POST\",route=\"/api/notifications\",status=\"201\"}");
+        assertThat(metrics)
+                .contains(
+                        "http_server_requests_seconds_count{method=\"POST\",route=\"/api/notifications\",status=\"201\"}");
         assertThat(metrics).doesNotContain(device.id);
     }
 
@@ -539,17 +643,33 @@ class DeliveryTest {
         String id = server.publish(token, "x").get("id").asText();
         await("both settled", () -> {
             JsonNode ds = deliveries(id);
-            return ds.size() == 2 && ds.findValuesAsText("state").stream().noneMatch(s -> s.equals("pending") || s.equals("sending"));
+            return ds.size() == 2
+                    && ds.findValuesAsText("state").stream().noneMatch(s -> s.equals("pending") || s.equals("sending"));
         });
         clock.advance(Duration.ofDays(29));
         server.app().push().housekeeping();
-        assertThat(server.get("/api/push/subscriptions", token).json().get("total").asInt()).isEqualTo(2);
+        assertThat(server.get("/api/push/subscriptions", token)
+                        .json()
+                        .get("total")
+                        .asInt())
+                .isEqualTo(2);
         clock.advance(Duration.ofDays(2));
         server.app().push().housekeeping();
-        assertThat(server.get("/api/push/subscriptions", token).json().get("total").asInt()).isEqualTo(1);
-        assertThat(deliveries(id)).as("finished deliveries older than the retention are pruned").isEmpty();
-        long bursts = server.app().services().db().jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM push_bursts")
-                .mapTo(Long.class).one());
+        assertThat(server.get("/api/push/subscriptions", token)
+                        .json()
+                        .get("total")
+                        .asInt())
+                .isEqualTo(1);
+        assertThat(deliveries(id))
+                .as("finished deliveries older than the retention are pruned")
+                .isEmpty();
+        long bursts = server.app()
+                .services()
+                .db()
+                .jdbi()
+                .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM push_bursts")
+                        .mapTo(Long.class)
+                        .one());
         assertThat(bursts).as("the removed device's burst counter goes with it").isEqualTo(1);
     }
 }

@@ -50,6 +50,8 @@ class FirefoxPushTest {
 
     private final CompletableFuture<String> subscription = new CompletableFuture<>();
     private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+
+    @SuppressWarnings("JdkObsolete") // appended to by the page server's threads while the test reads it
     private final StringBuffer pageLog = new StringBuffer();
 
     @AfterEach
@@ -78,9 +80,17 @@ class FirefoxPushTest {
             fail(HeadlessFirefox.BINARY + " is not on PATH: this test drives a real Firefox. Install it with"
                     + " `apt-get install -y firefox-esr` (test.sh does so when it is missing).");
         }
-        server = TestServer.start(Dialect.SQLITE, tmp, Map.of(
-                "VAPID_SUBJECT", "mailto:ops@example.com",
-                "PUSH_ALLOW_INSECURE_ENDPOINTS", "true", "PUSH_ALLOWED_HOSTS", "127.0.0.1,localhost"), InstantSource.system());
+        server = TestServer.start(
+                Dialect.SQLITE,
+                tmp,
+                Map.of(
+                        "VAPID_SUBJECT",
+                        "mailto:ops@example.com",
+                        "PUSH_ALLOW_INSECURE_ENDPOINTS",
+                        "true",
+                        "PUSH_ALLOWED_HOSTS",
+                        "127.0.0.1,localhost"),
+                InstantSource.system());
         String token = server.newUserToken("alice");
         TestServer.Response key = server.get("/api/push/vapid-key", null);
         assertThat(key.status()).as(key.body()).isEqualTo(200);
@@ -88,8 +98,11 @@ class FirefoxPushTest {
 
         pushService = new MozillaPushService();
         pages = startPageServer(vapidKey);
-        firefox = HeadlessFirefox.launch(binary, pushService.webSocketUrl(),
-                "http://127.0.0.1:" + pages.getAddress().getPort() + "/", LOG);
+        firefox = HeadlessFirefox.launch(
+                binary,
+                pushService.webSocketUrl(),
+                "http://127.0.0.1:" + pages.getAddress().getPort() + "/",
+                LOG);
 
         // Firefox starts, connects to the push service, the page subscribes.
         String subscriptionJson = awaitSubscription(60);
@@ -100,18 +113,25 @@ class FirefoxPushTest {
         assertThat(subscribed.status()).as(subscribed.body()).isEqualTo(201);
 
         // 1. A notification arrives in the service worker exactly as our server built it.
-        TestServer.Response created = server.post("/api/notifications/", token,
+        TestServer.Response created = server.post(
+                "/api/notifications/",
+                token,
                 "{\"title\":\"Disk full\",\"message\":\"web-01 at 95%\",\"priority\":\"high\","
                         + "\"source\":\"monitoring\",\"tag\":\"disk\"}");
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         String id = created.json().path("id").asText();
 
         MozillaPushService.Push push = awaitPush();
-        assertThat(push.headers()).containsEntry("Content-Encoding", "aes128gcm").containsEntry("Urgency", "high")
-                .containsEntry("Topic", "disk").containsKey("TTL");
+        assertThat(push.headers())
+                .containsEntry("Content-Encoding", "aes128gcm")
+                .containsEntry("Urgency", "high")
+                .containsEntry("Topic", "disk")
+                .containsKey("TTL");
         MozillaPushService.Ack ack = awaitAck();
         assertThat(ack.version()).isEqualTo(push.version());
-        assertThat(ack.code()).as("Firefox's ack (100 decrypted, 101 could not decrypt)").isEqualTo(100);
+        assertThat(ack.code())
+                .as("Firefox's ack (100 decrypted, 101 could not decrypt)")
+                .isEqualTo(100);
         String payload = received.poll(30, TimeUnit.SECONDS);
         assertThat(payload).as("payload reported by the service worker").isNotNull();
         String expected = "{\"title\":\"Disk full\",\"body\":\"web-01 at 95%\",\"icon\":\"/static/icon-192.png\","
@@ -121,14 +141,18 @@ class FirefoxPushTest {
 
         // 2. One flipped ciphertext byte: Firefox refuses the message and the worker sees nothing.
         pushService.tamperWithNextMessage();
-        TestServer.Response second = server.post("/api/notifications/", token,
+        TestServer.Response second = server.post(
+                "/api/notifications/",
+                token,
                 "{\"title\":\"Disk still full\",\"message\":\"web-01 at 99%\",\"priority\":\"high\"}");
         assertThat(second.status()).as(second.body()).isEqualTo(201);
         MozillaPushService.Push tampered = awaitPush();
         MozillaPushService.Ack refused = awaitAck();
         assertThat(refused.version()).isEqualTo(tampered.version());
         assertThat(refused.code()).as("Firefox's ack for an altered ciphertext").isEqualTo(101);
-        assertThat(received.poll(2, TimeUnit.SECONDS)).as("payload reported for the altered message").isNull();
+        assertThat(received.poll(2, TimeUnit.SECONDS))
+                .as("payload reported for the altered message")
+                .isNull();
         assertThat(pushService.problems()).isEmpty();
     }
 
@@ -138,7 +162,8 @@ class FirefoxPushTest {
         } catch (TimeoutException e) {
             throw new AssertionError("no push subscription from Firefox within " + seconds + " s (push connection "
                     + (pushService.helloSeen() ? "said hello" : "never said hello") + "; Firefox "
-                    + (firefox.alive() ? "running" : "exited") + "; page log:\n" + pageLog + "\nsee " + LOG.toAbsolutePath()
+                    + (firefox.alive() ? "running" : "exited") + "; page log:\n" + pageLog + "\nsee "
+                    + LOG.toAbsolutePath()
                     + ")");
         }
     }
@@ -162,6 +187,7 @@ class FirefoxPushTest {
     }
 
     /** The test page and service worker on their own origin, and where they report back. */
+    @SuppressWarnings("AddressSelection") // IPv4 loopback on purpose: the page's origin is http://127.0.0.1
     private HttpServer startPageServer(String vapidKey) throws IOException {
         HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         String page = resource("index.html").replace("__VAPID_PUBLIC_KEY__", vapidKey);

@@ -44,8 +44,8 @@ final class HeadlessFirefox implements AutoCloseable {
         Path profile = Files.createTempDirectory("firefox-push-profile");
         Files.writeString(profile.resolve("user.js"), userJs(pushServerUrl));
         Files.createDirectories(log.getParent());
-        ProcessBuilder builder = new ProcessBuilder(binary.toString(), "--headless", "--no-remote",
-                "--profile", profile.toString(), pageUrl)
+        ProcessBuilder builder = new ProcessBuilder(
+                        binary.toString(), "--headless", "--no-remote", "--profile", profile.toString(), pageUrl)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
@@ -119,8 +119,11 @@ final class HeadlessFirefox implements AutoCloseable {
         prefs.put("devtools.console.stdout.chrome", true);
         prefs.put("devtools.console.stdout.content", true);
         StringBuilder out = new StringBuilder();
-        prefs.forEach((name, value) -> out.append("user_pref(\"").append(name).append("\", ")
-                .append(value instanceof String s ? "\"" + s + "\"" : value).append(");\n"));
+        prefs.forEach((name, value) -> out.append("user_pref(\"")
+                .append(name)
+                .append("\", ")
+                .append(value instanceof String s ? "\"" + s + "\"" : value)
+                .append(");\n"));
         return out.toString();
     }
 

@@ -133,7 +133,10 @@ public final class MozillaPushService implements AutoCloseable {
 
     private static byte[] uuidBytes() {
         UUID u = UUID.randomUUID();
-        return ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits()).array();
+        return ByteBuffer.allocate(16)
+                .putLong(u.getMostSignificantBits())
+                .putLong(u.getLeastSignificantBits())
+                .array();
     }
 
     private static String normaliseKey(String key) {
@@ -167,7 +170,10 @@ public final class MozillaPushService implements AutoCloseable {
             ObjectNode reply = MAPPER.createObjectNode();
             switch (type) {
                 case "hello" -> {
-                    reply.put("messageType", "hello").put("uaid", uaid).put("status", 200).put("use_webpush", true);
+                    reply.put("messageType", "hello")
+                            .put("uaid", uaid)
+                            .put("status", 200)
+                            .put("use_webpush", true);
                     firefox = session;
                     send(session, reply);
                     hello.countDown();
@@ -179,19 +185,26 @@ public final class MozillaPushService implements AutoCloseable {
                         problems.add("register without an application server key: " + text);
                     }
                     channelKeys.put(channelId, normaliseKey(key));
-                    reply.put("messageType", "register").put("channelID", channelId).put("status", 200)
-                            .put("uaid", uaid).put("pushEndpoint", "http://127.0.0.1:" + port() + "/push/" + channelId);
+                    reply.put("messageType", "register")
+                            .put("channelID", channelId)
+                            .put("status", 200)
+                            .put("uaid", uaid)
+                            .put("pushEndpoint", "http://127.0.0.1:" + port() + "/push/" + channelId);
                     send(session, reply);
                 }
                 case "unregister" -> {
                     String channelId = message.path("channelID").asText();
                     channelKeys.remove(channelId);
-                    reply.put("messageType", "unregister").put("channelID", channelId).put("status", 200);
+                    reply.put("messageType", "unregister")
+                            .put("channelID", channelId)
+                            .put("status", 200);
                     send(session, reply);
                 }
                 case "ack" -> {
                     for (JsonNode update : message.path("updates")) {
-                        acks.add(new Ack(update.path("channelID").asText(), update.path("version").asText(),
+                        acks.add(new Ack(
+                                update.path("channelID").asText(),
+                                update.path("version").asText(),
                                 update.path("code").asInt(-1)));
                     }
                 }
@@ -200,7 +213,7 @@ public final class MozillaPushService implements AutoCloseable {
                         send(session, reply); // ping: {} answers {}
                     }
                 }
-                default -> { } // nack, broadcast_subscribe, …: not needed here
+                default -> {} // nack, broadcast_subscribe, …: not needed here
             }
         }
     }
@@ -255,7 +268,10 @@ public final class MozillaPushService implements AutoCloseable {
             }
             pushes.add(new Push(channelId, version, body, headers));
             ObjectNode notification = MAPPER.createObjectNode();
-            notification.put("messageType", "notification").put("channelID", channelId).put("version", version)
+            notification
+                    .put("messageType", "notification")
+                    .put("channelID", channelId)
+                    .put("version", version)
                     .put("data", Base64.getUrlEncoder().withoutPadding().encodeToString(forwarded));
             notification.putObject("headers").put("encoding", "aes128gcm");
             send(session, notification);
@@ -297,9 +313,11 @@ public final class MozillaPushService implements AutoCloseable {
             if (point.length != 65 || point[0] != 4) {
                 return "VAPID: k= is not an uncompressed P-256 point";
             }
-            ECKey publicKey = new ECKey.Builder(Curve.P_256,
-                    Base64URL.encode(Arrays.copyOfRange(point, 1, 33)),
-                    Base64URL.encode(Arrays.copyOfRange(point, 33, 65))).build();
+            ECKey publicKey = new ECKey.Builder(
+                            Curve.P_256,
+                            Base64URL.encode(Arrays.copyOfRange(point, 1, 33)),
+                            Base64URL.encode(Arrays.copyOfRange(point, 33, 65)))
+                    .build();
             SignedJWT jwt = SignedJWT.parse(token);
             if (!JWSAlgorithm.ES256.equals(jwt.getHeader().getAlgorithm())) {
                 return "VAPID: JWT must be ES256, was " + jwt.getHeader().getAlgorithm();

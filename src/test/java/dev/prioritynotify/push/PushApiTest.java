@@ -30,19 +30,27 @@ class PushApiTest {
 
     @Parameter
     Dialect dialect;
+
     @TempDir
     Path tmp;
+
     TestServer server;
     TestPushService pushService;
     String token;
 
     void start(Map<String, String> extra) throws Exception {
-        Map<String, String> settings = new HashMap<>(Map.of("VAPID_SUBJECT", "mailto:ops@example.com",
-                "PUSH_ALLOW_INSECURE_ENDPOINTS", "true", "PUSH_ALLOWED_HOSTS", "127.0.0.1,localhost"));
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "VAPID_SUBJECT",
+                "mailto:ops@example.com",
+                "PUSH_ALLOW_INSECURE_ENDPOINTS",
+                "true",
+                "PUSH_ALLOWED_HOSTS",
+                "127.0.0.1,localhost"));
         settings.putAll(extra);
         server = TestServer.start(dialect, tmp, settings, InstantSource.system());
         token = server.newUserToken("alice");
-        pushService = TestPushService.start(server.get("/api/push/vapid-key", null).json().get("publicKey").asText());
+        pushService = TestPushService.start(
+                server.get("/api/push/vapid-key", null).json().get("publicKey").asText());
     }
 
     @BeforeEach
@@ -62,15 +70,29 @@ class PushApiTest {
 
     @Test
     void vapidKeyIsAnUncompressedP256PointThatSurvivesRestarts() {
-        String key = server.get("/api/push/vapid-key", null).json().get("publicKey").asText();
+        String key =
+                server.get("/api/push/vapid-key", null).json().get("publicKey").asText();
         byte[] raw = java.util.Base64.getUrlDecoder().decode(key);
         assertThat(raw).hasSize(65);
         assertThat(raw[0]).isEqualTo((byte) 4);
-        assertThat(server.get("/api/v1/push/vapid-public-key", null).json().get("publicKey").asText()).isEqualTo(key);
+        assertThat(server.get("/api/v1/push/vapid-public-key", null)
+                        .json()
+                        .get("publicKey")
+                        .asText())
+                .isEqualTo(key);
         server.restart();
-        assertThat(server.get("/api/push/vapid-key", null).json().get("publicKey").asText()).isEqualTo(key);
-        String stored = server.app().services().db().jdbi().withHandle(h ->
-                h.createQuery("SELECT value FROM settings WHERE key = 'vapid.keys'").mapTo(String.class).one());
+        assertThat(server.get("/api/push/vapid-key", null)
+                        .json()
+                        .get("publicKey")
+                        .asText())
+                .isEqualTo(key);
+        String stored = server.app()
+                .services()
+                .db()
+                .jdbi()
+                .withHandle(h -> h.createQuery("SELECT value FROM settings WHERE key = 'vapid.keys'")
+                        .mapTo(String.class)
+                        .one());
         assertThat(stored).contains(key).contains("private_key_sealed");
     }
 
@@ -84,7 +106,9 @@ class PushApiTest {
         assertThat(again.json().get("id")).isEqualTo(first.json().get("id"));
         JsonNode list = server.get("/api/push/subscriptions", token).json();
         assertThat(list.get("total").asInt()).isEqualTo(1);
-        assertThat(list.get("items").get(0).get("endpoint").asText()).endsWith("…").doesNotContain(device.id);
+        assertThat(list.get("items").get(0).get("endpoint").asText())
+                .endsWith("…")
+                .doesNotContain(device.id);
         assertThat(list.get("items").get(0).has("keys")).isFalse();
     }
 
@@ -94,7 +118,8 @@ class PushApiTest {
         java.util.List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
         try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
             for (int i = 0; i < 8; i++) {
-                answers.add(pool.submit(() -> subscribe(device.subscriptionJson()).status()));
+                answers.add(
+                        pool.submit(() -> subscribe(device.subscriptionJson()).status()));
             }
         }
         java.util.List<Integer> statuses = new java.util.ArrayList<>();
@@ -102,15 +127,22 @@ class PushApiTest {
             statuses.add(a.get());
         }
         assertThat(statuses).containsOnly(200, 201).containsOnlyOnce(201);
-        assertThat(server.get("/api/push/subscriptions", token).json().get("total").asInt()).isEqualTo(1);
+        assertThat(server.get("/api/push/subscriptions", token)
+                        .json()
+                        .get("total")
+                        .asInt())
+                .isEqualTo(1);
     }
 
     @Test
     void subscriptionStoresDeviceNameMinimumPriorityAndUserAgent() throws Exception {
         TestPushService.Device device = pushService.device();
-        String json = device.subscriptionJson().replaceFirst("\\}$", ",\"device_name\":\"Pixel 8\",\"min_priority\":\"high\"}");
-        Response r = server.send(server.request("/api/push/subscribe", token).header("User-Agent", "Firefox/140")
-                .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(json)));
+        String json = device.subscriptionJson()
+                .replaceFirst("\\}$", ",\"device_name\":\"Pixel 8\",\"min_priority\":\"high\"}");
+        Response r = server.send(server.request("/api/push/subscribe", token)
+                .header("User-Agent", "Firefox/140")
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json)));
         assertThat(r.status()).isEqualTo(201);
         assertThat(r.json().get("device_name").asText()).isEqualTo("Pixel 8");
         assertThat(r.json().get("min_priority").asText()).isEqualTo("high");
@@ -164,10 +196,14 @@ class PushApiTest {
 
     @Test
     void aUserWithoutSubscriptionsIsSkippedSilently() throws Exception {
-        assertThat(server.post("/api/notifications/", token, "{\"title\":\"nobody listens\"}").status()).isEqualTo(201);
+        assertThat(server.post("/api/notifications/", token, "{\"title\":\"nobody listens\"}")
+                        .status())
+                .isEqualTo(201);
         TestPushService.Device other = pushService.device();
         String bob = server.newUserToken("bob");
-        assertThat(server.post("/api/push/subscribe", bob, other.subscriptionJson()).status()).isEqualTo(201);
+        assertThat(server.post("/api/push/subscribe", bob, other.subscriptionJson())
+                        .status())
+                .isEqualTo(201);
         server.post("/api/notifications/", bob, "{\"title\":\"for bob\"}");
         List<TestPushService.Received> got = pushService.await(1, WAIT);
         assertThat(got).singleElement().satisfies(r -> assertThat(r.plaintext()).contains("for bob"));
@@ -181,8 +217,11 @@ class PushApiTest {
         server.post("/api/notifications/", token, "{\"title\":\"major\",\"priority\":\"critical\"}");
         List<TestPushService.Received> got = pushService.await(1, WAIT);
         Thread.sleep(300);
-        assertThat(pushService.all()).singleElement().satisfies(r -> assertThat(r.plaintext()).contains("\"major\""));
-        assertThat(got.getFirst().headers().get("TTL")).isEqualTo(Long.toString(Duration.ofDays(7).toSeconds()));
+        assertThat(pushService.all())
+                .singleElement()
+                .satisfies(r -> assertThat(r.plaintext()).contains("\"major\""));
+        assertThat(got.getFirst().headers().get("TTL"))
+                .isEqualTo(Long.toString(Duration.ofDays(7).toSeconds()));
     }
 
     @Test
@@ -194,10 +233,21 @@ class PushApiTest {
         subscribe(alive.subscriptionJson());
         server.publish(token, "first");
         pushService.await(2, WAIT);
-        for (int i = 0; i < 100 && server.get("/api/push/subscriptions", token).json().get("total").asInt() != 1; i++) {
+        for (int i = 0;
+                i < 100
+                        && server.get("/api/push/subscriptions", token)
+                                        .json()
+                                        .get("total")
+                                        .asInt()
+                                != 1;
+                i++) {
             Thread.sleep(20);
         }
-        assertThat(server.get("/api/push/subscriptions", token).json().get("total").asInt()).isEqualTo(1);
+        assertThat(server.get("/api/push/subscriptions", token)
+                        .json()
+                        .get("total")
+                        .asInt())
+                .isEqualTo(1);
         server.publish(token, "second");
         pushService.await(3, WAIT);
         Thread.sleep(200);
@@ -214,7 +264,10 @@ class PushApiTest {
         subscribe(device.subscriptionJson());
         server.post("/api/notifications/", token, "{\"title\":\"Login\",\"message\":\"secret one-time code 123456\"}");
         assertThat(pushService.await(1, WAIT)).singleElement().satisfies(r -> {
-            assertThat(r.plaintext()).contains("\"title\":\"Login\"").contains("\"body\":\"\"").doesNotContain("123456");
+            assertThat(r.plaintext())
+                    .contains("\"title\":\"Login\"")
+                    .contains("\"body\":\"\"")
+                    .doesNotContain("123456");
         });
     }
 
@@ -223,7 +276,9 @@ class PushApiTest {
         TestPushService.Device device = pushService.device();
         subscribe(device.subscriptionJson());
         String longText = "é".repeat(30_000);
-        assertThat(server.post("/api/notifications/", token, "{\"title\":\"long\",\"message\":\"" + longText + "\"}").status()).isEqualTo(201);
+        assertThat(server.post("/api/notifications/", token, "{\"title\":\"long\",\"message\":\"" + longText + "\"}")
+                        .status())
+                .isEqualTo(201);
         TestPushService.Received r = pushService.await(1, WAIT).getFirst();
         assertThat(Integer.parseInt(r.headers().get("Content-Length"))).isBetween(4000, 4096);
         JsonNode payload = TestServer.mapper().readTree(r.plaintext());
@@ -240,18 +295,39 @@ class PushApiTest {
         String cId = subscribe(c.subscriptionJson()).json().get("id").asText();
         String bob = server.newUserToken("bob");
 
-        Response stranger = server.send(server.request("/api/push/unsubscribe", bob).header("Content-Type", "application/json")
-                .method("DELETE", java.net.http.HttpRequest.BodyPublishers.ofString("{\"endpoint\":\"" + a.endpoint() + "\"}")));
+        Response stranger = server.send(server.request("/api/push/unsubscribe", bob)
+                .header("Content-Type", "application/json")
+                .method(
+                        "DELETE",
+                        java.net.http.HttpRequest.BodyPublishers.ofString("{\"endpoint\":\"" + a.endpoint() + "\"}")));
         assertThat(stranger.status()).isEqualTo(404);
-        assertThat(server.get("/api/push/subscriptions", token).json().get("total").asInt()).isEqualTo(3);
+        assertThat(server.get("/api/push/subscriptions", token)
+                        .json()
+                        .get("total")
+                        .asInt())
+                .isEqualTo(3);
 
-        Response byBody = server.send(server.request("/api/push/unsubscribe", token).header("Content-Type", "application/json")
-                .method("DELETE", java.net.http.HttpRequest.BodyPublishers.ofString("{\"endpoint\":\"" + a.endpoint() + "\"}")));
+        Response byBody = server.send(server.request("/api/push/unsubscribe", token)
+                .header("Content-Type", "application/json")
+                .method(
+                        "DELETE",
+                        java.net.http.HttpRequest.BodyPublishers.ofString("{\"endpoint\":\"" + a.endpoint() + "\"}")));
         assertThat(byBody.status()).isEqualTo(204);
-        assertThat(server.delete("/api/v1/push/subscribe?endpoint=" + URLEncoder.encode(b.endpoint(), StandardCharsets.UTF_8), token).status()).isEqualTo(204);
-        assertThat(server.delete("/api/push/unsubscribe?id=" + cId, token).status()).isEqualTo(204);
-        assertThat(server.delete("/api/push/unsubscribe?id=" + cId, token).status()).isEqualTo(404);
-        assertThat(server.get("/api/push/subscriptions", token).json().get("total").asInt()).isZero();
+        assertThat(server.delete(
+                                "/api/v1/push/subscribe?endpoint="
+                                        + URLEncoder.encode(b.endpoint(), StandardCharsets.UTF_8),
+                                token)
+                        .status())
+                .isEqualTo(204);
+        assertThat(server.delete("/api/push/unsubscribe?id=" + cId, token).status())
+                .isEqualTo(204);
+        assertThat(server.delete("/api/push/unsubscribe?id=" + cId, token).status())
+                .isEqualTo(404);
+        assertThat(server.get("/api/push/subscriptions", token)
+                        .json()
+                        .get("total")
+                        .asInt())
+                .isZero();
     }
 
     @Test
@@ -262,8 +338,16 @@ class PushApiTest {
         assertThat(refused.detail()).startsWith("all:");
         var admin = server.app().services().accounts().create("root", true, java.util.Optional.empty());
         String adminToken = server.token(admin);
-        assertThat(server.get("/api/v1/push/subscriptions?all=true", adminToken).json().get("total").asInt()).isEqualTo(1);
-        assertThat(server.get("/api/push/subscriptions", adminToken).json().get("total").asInt()).isZero();
+        assertThat(server.get("/api/v1/push/subscriptions?all=true", adminToken)
+                        .json()
+                        .get("total")
+                        .asInt())
+                .isEqualTo(1);
+        assertThat(server.get("/api/push/subscriptions", adminToken)
+                        .json()
+                        .get("total")
+                        .asInt())
+                .isZero();
     }
 
     @Test
@@ -275,7 +359,9 @@ class PushApiTest {
         subscribe(broken.subscriptionJson());
         JsonNode results = server.post("/api/push/test", token, "").json().get("results");
         assertThat(results).hasSize(2);
-        assertThat(results).extracting(r -> r.get("result").asText()).containsExactlyInAnyOrder("delivered", "retryable");
+        assertThat(results)
+                .extracting(r -> r.get("result").asText())
+                .containsExactlyInAnyOrder("delivered", "retryable");
         assertThat(ok.received().getFirst().plaintext()).contains("Test notification");
     }
 
@@ -285,9 +371,15 @@ class PushApiTest {
         for (String endpoint : List.of("http://evil.example.com/x", "https://push.example.org/x")) {
             Response r = subscribe(device.subscriptionJson().replace(device.endpoint(), endpoint));
             assertThat(r.status()).as(endpoint).isEqualTo(422);
-            assertThat(r.detail()).startsWith("endpoint: host " + java.net.URI.create(endpoint).getHost() + " is not a known push service");
+            assertThat(r.detail())
+                    .startsWith("endpoint: host "
+                            + java.net.URI.create(endpoint).getHost() + " is not a known push service");
         }
-        assertThat(server.get("/api/push/subscriptions", token).json().get("total").asInt()).isZero();
+        assertThat(server.get("/api/push/subscriptions", token)
+                        .json()
+                        .get("total")
+                        .asInt())
+                .isZero();
     }
 
     @Test
@@ -299,7 +391,12 @@ class PushApiTest {
         assertThat(subscribe(pushService.device().subscriptionJson()).status()).isEqualTo(201);
         Response limited = subscribe(pushService.device().subscriptionJson());
         assertThat(limited.status()).isEqualTo(429);
-        assertThat(limited.raw().headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Integer.parseInt(v)).isBetween(1, 60));
-        assertThat(server.get("/api/push/subscriptions", token).json().get("total").asInt()).isEqualTo(2);
+        assertThat(limited.raw().headers().firstValue("Retry-After"))
+                .hasValueSatisfying(v -> assertThat(Integer.parseInt(v)).isBetween(1, 60));
+        assertThat(server.get("/api/push/subscriptions", token)
+                        .json()
+                        .get("total")
+                        .asInt())
+                .isEqualTo(2);
     }
 }

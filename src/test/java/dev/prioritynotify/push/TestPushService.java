@@ -1,19 +1,16 @@
 package dev.prioritynotify.push;
 
-import dev.prioritynotify.webpush.SubscriptionKeys;
-import dev.prioritynotify.webpush.WebPushTestDecryptor;
-
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.prioritynotify.webpush.SubscriptionKeys;
+import dev.prioritynotify.webpush.WebPushTestDecryptor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.security.KeyFactory;
 import java.security.interfaces.ECPublicKey;
-import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -103,6 +100,7 @@ final class TestPushService implements AutoCloseable {
         this.port = server.getAddress().getPort();
     }
 
+    @SuppressWarnings("AddressSelection") // IPv4 loopback on purpose: endpoints are http://127.0.0.1:<port>/…
     private HttpServer listen(int port) throws IOException {
         HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         s.setExecutor(Executors.newVirtualThreadPerTaskExecutor());

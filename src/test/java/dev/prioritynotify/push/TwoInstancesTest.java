@@ -69,7 +69,8 @@ class TwoInstancesTest {
         Map<String, String> envB = new HashMap<>(env);
         envB.put("DATA_DIR", tmp.resolve("b").toString());
         ServerProcess.cli(envA, "user", "create", "alice");
-        String token = ServerProcess.cli(envA, "token", "create", "--user", "alice", "--name", "two-instances").strip();
+        String token = ServerProcess.cli(envA, "token", "create", "--user", "alice", "--name", "two-instances")
+                .strip();
         // One after the other: the first migrates the schema and generates the VAPID key.
         ServerProcess a = ServerProcess.start("TwoInstancesTest-a", envA, Duration.ofSeconds(30));
         cleanup.add(a);
@@ -83,8 +84,12 @@ class TwoInstancesTest {
         TestPushService.Device laptop = push.device();
         TestPushService.Device phone = push.device();
         push.down();
-        assertThat(a.post("/api/push/subscribe", token, laptop.subscriptionJson()).status()).isEqualTo(201);
-        assertThat(b.post("/api/push/subscribe", token, phone.subscriptionJson()).status()).isEqualTo(201);
+        assertThat(a.post("/api/push/subscribe", token, laptop.subscriptionJson())
+                        .status())
+                .isEqualTo(201);
+        assertThat(b.post("/api/push/subscribe", token, phone.subscriptionJson())
+                        .status())
+                .isEqualTo(201);
 
         var onA = CompletableFuture.supplyAsync(() -> create(a, token));
         var onB = CompletableFuture.supplyAsync(() -> create(b, token));
@@ -101,15 +106,20 @@ class TwoInstancesTest {
         }
         Thread.sleep(1_500); // anything sent twice would arrive by now
         List<TestPushService.Received> all = push.all();
-        Map<String, Long> perPair = all.stream().collect(Collectors.groupingBy(
-                r -> r.deviceId() + "/" + CrashSafetyTest.notificationId(r), TreeMap::new, Collectors.counting()));
-        Map<String, Long> twice = perPair.entrySet().stream().filter(e -> e.getValue() > 1)
+        Map<String, Long> perPair = all.stream()
+                .collect(Collectors.groupingBy(
+                        r -> r.deviceId() + "/" + CrashSafetyTest.notificationId(r),
+                        TreeMap::new,
+                        Collectors.counting()));
+        Map<String, Long> twice = perPair.entrySet().stream()
+                .filter(e -> e.getValue() > 1)
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
         Map<String, Long> states = states(db.jdbcUrl());
         long byA = delivered(a);
         long byB = delivered(b);
-        System.out.println("TwoInstancesTest: " + all.size() + " pushes arrived for " + perPair.size() + " (notification, device) pairs, "
-                + twice.size() + " twice; delivered by a: " + byA + ", by b: " + byB + "; delivery states " + states);
+        System.out.println("TwoInstancesTest: " + all.size() + " pushes arrived for " + perPair.size()
+                + " (notification, device) pairs, " + twice.size() + " twice; delivered by a: " + byA + ", by b: " + byB
+                + "; delivery states " + states);
         assertThat(twice).as("pushes that arrived more than once").isEmpty();
         assertThat(all.size()).as("server logs:%n%s%n%s", a.tail(), b.tail()).isEqualTo(expected);
         assertThat(perPair.keySet()).hasSize(expected);
@@ -125,8 +135,11 @@ class TwoInstancesTest {
     private static long delivered(ServerProcess server) throws Exception {
         var r = server.get("/metrics", null);
         assertThat(r.status()).isEqualTo(200);
-        return r.body().lines().filter(l -> l.startsWith("push_notifications_sent_total") && l.contains("result=\"delivered\""))
-                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return r.body()
+                .lines()
+                .filter(l -> l.startsWith("push_notifications_sent_total") && l.contains("result=\"delivered\""))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     private static List<String> create(ServerProcess server, String token) {
@@ -139,8 +152,9 @@ class TwoInstancesTest {
 
     private static Map<String, Long> states(String jdbcUrl) throws Exception {
         Map<String, Long> states = new TreeMap<>();
-        try (Connection c = DriverManager.getConnection(jdbcUrl); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT state, COUNT(*) FROM deliveries GROUP BY state")) {
+        try (Connection c = DriverManager.getConnection(jdbcUrl);
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT state, COUNT(*) FROM deliveries GROUP BY state")) {
             while (rs.next()) {
                 states.put(rs.getString(1), rs.getLong(2));
             }

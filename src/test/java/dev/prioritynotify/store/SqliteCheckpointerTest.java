@@ -14,20 +14,26 @@ class SqliteCheckpointerTest {
 
     @Test
     void committedPagesReachTheDatabaseFileWithoutAnyWriterCheckpointing() throws Exception {
-        try (TestDatabases.Fresh fresh = TestDatabases.fresh(Dialect.SQLITE, dir); Database db = fresh.openMigrated()) {
+        try (TestDatabases.Fresh fresh = TestDatabases.fresh(Dialect.SQLITE, dir);
+                Database db = fresh.openMigrated()) {
             Path file = Path.of(fresh.jdbcUrl().substring("jdbc:sqlite:".length()));
             db.inTransaction(h -> h.execute("CREATE TABLE blobs (id INTEGER PRIMARY KEY, body BLOB)"));
             long before = Files.size(file);
             // About 4 MiB: far below the 80 MiB at which a commit would checkpoint by itself.
-            db.inTransaction(h -> h.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) "
-                    + "INSERT INTO blobs (body) SELECT randomblob(4000) FROM n"));
-            assertThat(Files.size(Path.of(file + "-wal"))).as("the commit went to the log").isGreaterThan(4_000_000);
+            db.inTransaction(
+                    h -> h.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) "
+                            + "INSERT INTO blobs (body) SELECT randomblob(4000) FROM n"));
+            assertThat(Files.size(Path.of(file + "-wal")))
+                    .as("the commit went to the log")
+                    .isGreaterThan(4_000_000);
 
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (Files.size(file) < before + 4_000_000 && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
-            assertThat(Files.size(file)).as("the database file, after the background checkpoint").isGreaterThan(before + 4_000_000);
+            assertThat(Files.size(file))
+                    .as("the database file, after the background checkpoint")
+                    .isGreaterThan(before + 4_000_000);
         }
     }
 }

@@ -34,8 +34,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 class HousekeepingTest {
     @Parameter
     Dialect dialect;
+
     @TempDir
     Path tmp;
+
     TestDatabases.Fresh fresh;
     Database db;
     MutableClock clock = MutableClock.atNow();
@@ -74,7 +76,8 @@ class HousekeepingTest {
         int removed = notifications.expireOlderThan(clock.instant().minus(Duration.ofDays(30)), false);
         assertThat(removed).isEqualTo(1);
         assertThat(notifications.list(alice.id(), NotificationFilter.all(10)).items())
-                .extracting(n -> n.title()).containsExactly("new");
+                .extracting(n -> n.title())
+                .containsExactly("new");
     }
 
     @Test
@@ -82,11 +85,14 @@ class HousekeepingTest {
         create("old");
         clock.advance(Duration.ofDays(31));
         create("new");
-        assertThat(notifications.expireOlderThan(clock.instant().minus(Duration.ofDays(30)), true)).isEqualTo(1);
-        assertThat(notifications.list(alice.id(), NotificationFilter.all(10)).items())
-                .extracting(n -> n.title() + ":" + n.status().wire()).containsExactly("new:unread", "old:archived");
         assertThat(notifications.expireOlderThan(clock.instant().minus(Duration.ofDays(30)), true))
-                .as("already archived ones are left alone").isZero();
+                .isEqualTo(1);
+        assertThat(notifications.list(alice.id(), NotificationFilter.all(10)).items())
+                .extracting(n -> n.title() + ":" + n.status().wire())
+                .containsExactly("new:unread", "old:archived");
+        assertThat(notifications.expireOlderThan(clock.instant().minus(Duration.ofDays(30)), true))
+                .as("already archived ones are left alone")
+                .isZero();
         assertThat(Status.ARCHIVED.wire()).isEqualTo("archived");
     }
 
@@ -96,7 +102,8 @@ class HousekeepingTest {
         create("older too");
         clock.advance(Duration.ofDays(31));
         create("new");
-        assertThat(notifications.expireOlderThan(clock.instant().minus(Duration.ofDays(30)), false)).isEqualTo(2);
+        assertThat(notifications.expireOlderThan(clock.instant().minus(Duration.ofDays(30)), false))
+                .isEqualTo(2);
 
         List<Event> events = log.read(alice.id(), 3, 100, 100);
         assertThat(events).extracting(Event::type).containsExactly("deleted", "deleted");
@@ -107,7 +114,8 @@ class HousekeepingTest {
     void retentionTellsReadersWhatItArchived() {
         create("old");
         clock.advance(Duration.ofDays(31));
-        assertThat(notifications.expireOlderThan(clock.instant().minus(Duration.ofDays(30)), true)).isEqualTo(1);
+        assertThat(notifications.expireOlderThan(clock.instant().minus(Duration.ofDays(30)), true))
+                .isEqualTo(1);
 
         assertThat(log.read(alice.id(), 1, 100, 100)).singleElement().satisfies(e -> {
             assertThat(e.type()).isEqualTo("status_change");
@@ -121,8 +129,10 @@ class HousekeepingTest {
             create("n" + i);
         }
         clock.advance(Duration.ofDays(31));
-        assertThat(notifications.expireOlderThan(clock.instant().minus(Duration.ofDays(30)), false)).isEqualTo(1_201);
-        assertThat(notifications.list(alice.id(), NotificationFilter.all(10)).total()).isZero();
+        assertThat(notifications.expireOlderThan(clock.instant().minus(Duration.ofDays(30)), false))
+                .isEqualTo(1_201);
+        assertThat(notifications.list(alice.id(), NotificationFilter.all(10)).total())
+                .isZero();
         assertThat(log.currentSeq(alice.id())).isEqualTo(2 * 1_201);
     }
 
@@ -132,7 +142,8 @@ class HousekeepingTest {
         create("b");
         clock.advance(Duration.ofDays(8));
         create("c");
-        assertThat(log.pruneOlderThan(clock.instant().minus(Duration.ofDays(7)))).isEqualTo(2);
+        assertThat(log.pruneOlderThan(clock.instant().minus(Duration.ofDays(7))))
+                .isEqualTo(2);
         assertThat(log.read(alice.id(), 0, 3, 100)).extracting(Event::seq).containsExactly(3L);
         assertThat(log.currentSeq(alice.id())).isEqualTo(3);
     }

@@ -33,8 +33,10 @@ class StreamApiTest {
 
     @Parameter
     Dialect dialect;
+
     @TempDir
     Path tmp;
+
     TestServer server;
     String token;
 
@@ -164,9 +166,12 @@ class StreamApiTest {
         server.publish(token, "a");
         try (SseClient sse = open("999")) {
             Frame reset = sse.next(WAIT);
-            assertThat(reset.event()).as("ids this log never handed out: the client's state is from elsewhere").isEqualTo("reset");
-            assertThat(data(reset)).isEqualTo(TestServer.mapper().readTree(
-                    "{\"reason\":\"unknown\",\"last_event_id\":999,\"current_event_id\":1}"));
+            assertThat(reset.event())
+                    .as("ids this log never handed out: the client's state is from elsewhere")
+                    .isEqualTo("reset");
+            assertThat(data(reset))
+                    .isEqualTo(TestServer.mapper()
+                            .readTree("{\"reason\":\"unknown\",\"last_event_id\":999,\"current_event_id\":1}"));
             server.publish(token, "b");
             Frame f = sse.next(WAIT);
             assertThat(f.id()).isEqualTo("2");
@@ -184,15 +189,22 @@ class StreamApiTest {
         try (SseClient sse = open("1")) {
             Frame reset = sse.next(WAIT);
             assertThat(reset.event()).isEqualTo("reset");
-            assertThat(reset.id()).as("the stream goes on from here, and so does a reconnect").isEqualTo("5");
-            assertThat(data(reset)).isEqualTo(TestServer.mapper().readTree(
-                    "{\"reason\":\"expired\",\"last_event_id\":1,\"current_event_id\":5}"));
+            assertThat(reset.id())
+                    .as("the stream goes on from here, and so does a reconnect")
+                    .isEqualTo("5");
+            assertThat(data(reset))
+                    .isEqualTo(TestServer.mapper()
+                            .readTree("{\"reason\":\"expired\",\"last_event_id\":1,\"current_event_id\":5}"));
             server.publish(token, "live");
             Frame live = sse.next(WAIT);
-            assertThat(live.id()).as("no partial replay of 4 and 5 after the reset").isEqualTo("6");
+            assertThat(live.id())
+                    .as("no partial replay of 4 and 5 after the reset")
+                    .isEqualTo("6");
         }
         try (SseClient sse = open("3")) {
-            assertThat(sse.next(WAIT).id()).as("everything after 3 is still held: a normal replay").isEqualTo("4");
+            assertThat(sse.next(WAIT).id())
+                    .as("everything after 3 is still held: a normal replay")
+                    .isEqualTo("4");
         }
     }
 
@@ -266,15 +278,21 @@ class StreamApiTest {
             String big = "x".repeat(60_000);
             int count = 200; // ~12 MB: far beyond socket buffers plus the 64-event queue
             for (int i = 0; i < count; i++) {
-                assertThat(server.post("/api/notifications/", token,
-                        "{\"title\":\"t" + i + "\",\"message\":\"" + big + "\"}").status()).isEqualTo(201);
+                assertThat(server.post(
+                                        "/api/notifications/",
+                                        token,
+                                        "{\"title\":\"t" + i + "\",\"message\":\"" + big + "\"}")
+                                .status())
+                        .isEqualTo(201);
             }
             for (int i = 1; i <= count; i++) {
                 Frame f = healthy.next(WAIT);
                 assertThat(f).as("healthy client event %d", i).isNotNull();
                 assertThat(f.id()).isEqualTo(Long.toString(i));
             }
-            assertThat(server.app().hub().openStreams()).as("only the healthy stream is still subscribed").isEqualTo(1);
+            assertThat(server.app().hub().openStreams())
+                    .as("only the healthy stream is still subscribed")
+                    .isEqualTo(1);
         } finally {
             stalled.close();
         }

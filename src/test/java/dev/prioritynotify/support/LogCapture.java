@@ -29,8 +29,10 @@ public final class LogCapture implements AutoCloseable {
 
     public List<String> lines() {
         synchronized (appender) {
-            return appender.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
-                    .map(ILoggingEvent::getFormattedMessage).toList();
+            return appender.list.stream()
+                    .filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                    .map(ILoggingEvent::getFormattedMessage)
+                    .toList();
         }
     }
 

@@ -30,8 +30,10 @@ import java.util.concurrent.TimeUnit;
 public final class ServerProcess implements AutoCloseable {
     public static final Path LOG_DIR = Path.of("target", "process-logs");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     private final Process process;
     private final Path log;
@@ -53,7 +55,8 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /** Starts {@code serve} on a free port with {@code env} (plus HOST, PORT) and waits, bounded, until it is ready. */
-    public static ServerProcess start(String name, Map<String, String> env, Duration readyWithin) throws IOException, InterruptedException {
+    public static ServerProcess start(String name, Map<String, String> env, Duration readyWithin)
+            throws IOException, InterruptedException {
         int port = freePort();
         Map<String, String> all = new HashMap<>(env);
         all.put("HOST", "127.0.0.1");
@@ -61,12 +64,17 @@ public final class ServerProcess implements AutoCloseable {
         all.putIfAbsent("LOG_FORMAT", "text");
         Files.createDirectories(LOG_DIR);
         Path log = LOG_DIR.resolve(name + ".log");
-        ProcessBuilder pb = new ProcessBuilder(javaCommand("serve")).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(javaCommand("serve"))
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().keySet().removeIf(k -> !k.equals("PATH") && !k.equals("HOME"));
         pb.environment().putAll(all);
-        Files.writeString(log, "---- started " + java.time.Instant.now() + "\n", StandardCharsets.UTF_8,
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(
+                log,
+                "---- started " + java.time.Instant.now() + "\n",
+                StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
         ServerProcess server = new ServerProcess(pb.start(), log, port);
         try {
             server.awaitReady(readyWithin);
@@ -98,7 +106,8 @@ public final class ServerProcess implements AutoCloseable {
                 throw new IllegalStateException("CLI " + List.of(args) + " did not finish within 60 s");
             }
             if (p.exitValue() != 0) {
-                throw new IllegalStateException("CLI " + List.of(args) + " exited " + p.exitValue() + ": " + Files.readString(err));
+                throw new IllegalStateException(
+                        "CLI " + List.of(args) + " exited " + p.exitValue() + ": " + Files.readString(err));
             }
             Files.deleteIfExists(err);
             return out.join();
@@ -108,9 +117,14 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     private static List<String> javaCommand(String... args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-Xmx512m", "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC",
+                "-Xmx512m",
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName()));
         command.addAll(List.of(args));
         return command;
     }
@@ -208,12 +222,14 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     public Response post(String path, String token, String json) throws IOException, InterruptedException {
-        return send(request(path, token).header("Content-Type", "application/json")
+        return send(request(path, token)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
     private HttpRequest.Builder request(String path, String token) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(15));
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(15));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }

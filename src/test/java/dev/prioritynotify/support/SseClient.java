@@ -43,8 +43,9 @@ public final class SseClient implements AutoCloseable {
     private SseClient(URI uri, String token, String lastEventId) throws IOException {
         socket = new Socket(uri.getHost(), uri.getPort());
         socket.setSoTimeout(60_000);
-        StringBuilder req = new StringBuilder("GET " + uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())
-                + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort() + "\r\nAccept: text/event-stream\r\n");
+        StringBuilder req = new StringBuilder("GET " + uri.getRawPath()
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()) + " HTTP/1.1\r\nHost: " + uri.getHost()
+                + ":" + uri.getPort() + "\r\nAccept: text/event-stream\r\n");
         if (token != null) {
             req.append("Authorization: Bearer ").append(token).append("\r\n");
         }
@@ -61,7 +62,9 @@ public final class SseClient implements AutoCloseable {
         String line;
         while ((line = rawLine()) != null && !line.isEmpty()) {
             int colon = line.indexOf(':');
-            headers.put(line.substring(0, colon).toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+            headers.put(
+                    line.substring(0, colon).toLowerCase(Locale.ROOT),
+                    line.substring(colon + 1).trim());
         }
         chunked = "chunked".equalsIgnoreCase(headers.get("transfer-encoding"));
         readerThread = Thread.ofVirtual().start(this::readEvents);
@@ -130,9 +133,12 @@ public final class SseClient implements AutoCloseable {
                     switch (field) {
                         case "id" -> id = value;
                         case "event" -> event = value;
-                        case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+                        case "data" ->
+                            data = data == null
+                                    ? new StringBuilder(value)
+                                    : data.append('\n').append(value);
                         case "retry" -> retry = value;
-                        default -> { }
+                        default -> {}
                     }
                 }
             }

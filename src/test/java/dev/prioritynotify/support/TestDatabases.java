@@ -19,8 +19,8 @@ import java.util.stream.Stream;
  * database), dropped afterwards. Every storage test runs on both.
  */
 public final class TestDatabases {
-    private static final String POSTGRES = System.getenv().getOrDefault(
-            "TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+    private static final String POSTGRES =
+            System.getenv().getOrDefault("TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
 
     private TestDatabases() {}
 
@@ -59,11 +59,14 @@ public final class TestDatabases {
     }
 
     private static void execute(String sql) {
-        try (Connection c = DriverManager.getConnection(POSTGRES); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(POSTGRES);
+                Statement st = c.createStatement()) {
             st.execute(sql);
         } catch (SQLException e) {
-            throw new IllegalStateException("PostgreSQL for tests is not reachable at " + POSTGRES
-                    + " (the test script starts it): " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "PostgreSQL for tests is not reachable at " + POSTGRES + " (the test script starts it): "
+                            + e.getMessage(),
+                    e);
         }
     }
 }

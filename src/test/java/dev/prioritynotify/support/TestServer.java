@@ -33,8 +33,10 @@ public final class TestServer implements AutoCloseable {
     private Map<String, String> settings;
     private final InstantSource clock;
     private App app;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     private TestServer(TestDatabases.Fresh database, Map<String, String> settings, InstantSource clock) {
         this.database = database;
@@ -100,7 +102,10 @@ public final class TestServer implements AutoCloseable {
 
     public String token(User user, Scope... scopes) {
         Set<Scope> set = scopes.length == 0 ? EnumSet.allOf(Scope.class) : EnumSet.copyOf(java.util.List.of(scopes));
-        return app.services().tokens().issue(user.id(), "test", DeviceType.SCRIPT, set, Optional.empty()).plaintext();
+        return app.services()
+                .tokens()
+                .issue(user.id(), "test", DeviceType.SCRIPT, set, Optional.empty())
+                .plaintext();
     }
 
     /** A user with a token holding both scopes. */
@@ -127,12 +132,14 @@ public final class TestServer implements AutoCloseable {
     }
 
     public Response post(String path, String token, String body) {
-        return send(request(path, token).header("Content-Type", "application/json")
+        return send(request(path, token)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     public Response patch(String path, String token, String body) {
-        return send(request(path, token).header("Content-Type", "application/json")
+        return send(request(path, token)
+                .header("Content-Type", "application/json")
                 .method("PATCH", HttpRequest.BodyPublishers.ofString(body)));
     }
 

@@ -29,8 +29,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TokenServiceTest {
     @Parameter
     Dialect dialect;
+
     @TempDir
     Path tmp;
+
     TestDatabases.Fresh fresh;
     Database db;
     MutableClock clock = MutableClock.atNow();
@@ -61,7 +63,10 @@ class TokenServiceTest {
         IssuedToken issued = issue(Optional.empty());
         assertThat(issued.plaintext()).matches("pn_[A-Za-z0-9_-]{43}");
         assertThat(issue(Optional.empty()).plaintext()).isNotEqualTo(issued.plaintext());
-        List<String> stored = db.jdbi().withHandle(h -> h.createQuery("SELECT token_hash FROM client_tokens").mapTo(String.class).list());
+        List<String> stored = db.jdbi()
+                .withHandle(h -> h.createQuery("SELECT token_hash FROM client_tokens")
+                        .mapTo(String.class)
+                        .list());
         assertThat(stored).contains(TokenService.hash(issued.plaintext()));
         assertThat(stored).noneMatch(s -> s.contains(issued.plaintext().substring(3)));
         assertThat(issued.toString()).doesNotContain(issued.plaintext());
@@ -120,16 +125,19 @@ class TokenServiceTest {
     @Test
     void revokingSomeoneElsesTokenDoesNothing() {
         IssuedToken issued = issue(Optional.empty());
-        User bob = new LocalAccounts(new UserRepository(db), new Ids(clock), clock).create("bob", false, Optional.empty());
+        User bob =
+                new LocalAccounts(new UserRepository(db), new Ids(clock), clock).create("bob", false, Optional.empty());
         assertThat(tokens.revoke(issued.token().id(), bob.id())).isFalse();
         assertThat(tokens.check(issued.plaintext())).isInstanceOf(TokenService.Check.Valid.class);
     }
 
     @Test
     void badIssueRequestsAreRefusedWithTheField() {
-        assertThatThrownBy(() -> tokens.issue(alice.id(), "", DeviceType.OTHER, EnumSet.of(Scope.READ), Optional.empty()))
+        assertThatThrownBy(
+                        () -> tokens.issue(alice.id(), "", DeviceType.OTHER, EnumSet.of(Scope.READ), Optional.empty()))
                 .hasMessageStartingWith("name:");
-        assertThatThrownBy(() -> tokens.issue(alice.id(), "x", DeviceType.OTHER, EnumSet.noneOf(Scope.class), Optional.empty()))
+        assertThatThrownBy(() ->
+                        tokens.issue(alice.id(), "x", DeviceType.OTHER, EnumSet.noneOf(Scope.class), Optional.empty()))
                 .hasMessageStartingWith("scope:");
         assertThatThrownBy(() -> Scope.parse("admin")).hasMessageContaining("unknown scope 'admin'");
         assertThatThrownBy(() -> DeviceType.parse("toaster")).hasMessageContaining("unknown device type 'toaster'");

@@ -13,7 +13,8 @@ class PasswordHashTest {
     void aNewHash_isArgon2idWithOwaspsParameters_andVerifies() {
         String hash = PasswordHash.of("correct horse battery".toCharArray());
         assertThat(hash).matches("\\$argon2id\\$v=19\\$m=19456,t=2,p=1\\$[A-Za-z0-9+/]{22}\\$[A-Za-z0-9+/]{43}");
-        assertThat(PasswordHash.matches("correct horse battery".toCharArray(), hash)).isTrue();
+        assertThat(PasswordHash.matches("correct horse battery".toCharArray(), hash))
+                .isTrue();
     }
 
     @Test
@@ -25,12 +26,15 @@ class PasswordHashTest {
     @Test
     void aWrongPassword_doesNotVerify() {
         String hash = PasswordHash.of("correct horse battery".toCharArray());
-        assertThat(PasswordHash.matches("correct horse battery staple".toCharArray(), hash)).isFalse();
+        assertThat(PasswordHash.matches("correct horse battery staple".toCharArray(), hash))
+                .isFalse();
     }
 
     @Test
     void aHashMadeWithTheOldParameters_stillVerifies() {
-        assertThat(PasswordHash.matches("correct horse battery".toCharArray(), MADE_WITH_PASSWORD4J_DEFAULTS)).isTrue();
-        assertThat(PasswordHash.matches("correct horse batterY".toCharArray(), MADE_WITH_PASSWORD4J_DEFAULTS)).isFalse();
+        assertThat(PasswordHash.matches("correct horse battery".toCharArray(), MADE_WITH_PASSWORD4J_DEFAULTS))
+                .isTrue();
+        assertThat(PasswordHash.matches("correct horse batterY".toCharArray(), MADE_WITH_PASSWORD4J_DEFAULTS))
+                .isFalse();
     }
 }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,7 +38,9 @@ class IndependentDecryptionTest {
     static void installHttpEce() throws Exception {
         if (!Files.isDirectory(TOOLS.resolve("node_modules").resolve("http_ece"))) {
             Result result = run(List.of(executable("npm"), "ci", "--no-audit", "--no-fund"), null, 300);
-            assertThat(result.exitCode()).as("npm ci in %s failed:%n%s", TOOLS, result.stderr()).isZero();
+            assertThat(result.exitCode())
+                    .as("npm ci in %s failed:%n%s", TOOLS, result.stderr())
+                    .isZero();
         }
     }
 
@@ -60,8 +63,11 @@ class IndependentDecryptionTest {
         byte[] plaintext = new byte[2500];
         new Random(42).nextBytes(plaintext);
 
-        byte[] body = new WebPushEncryption(providers).encrypt(browser.subscriptionKeys(), plaintext,
-                WebPushEncryption.MAX_PLAINTEXT_LENGTH - plaintext.length);
+        byte[] body = new WebPushEncryption(providers)
+                .encrypt(
+                        browser.subscriptionKeys(),
+                        plaintext,
+                        WebPushEncryption.MAX_PLAINTEXT_LENGTH - plaintext.length);
 
         assertThat(body).hasSize(4096);
         assertThat(decryptWithHttpEce(browser, body)).isEqualTo(plaintext);
@@ -74,15 +80,16 @@ class IndependentDecryptionTest {
                 "uaPrivate", b64.encodeToString(browser.privateScalar()),
                 "authSecret", b64.encodeToString(browser.authSecret())));
         Result result = run(List.of(executable("node"), "decrypt.js"), input, 60);
-        assertThat(result.exitCode()).as("http_ece could not decrypt:%n%s", result.stderr()).isZero();
+        assertThat(result.exitCode())
+                .as("http_ece could not decrypt:%n%s", result.stderr())
+                .isZero();
         JsonNode output = JSON.readTree(result.stdout());
         return Base64.getUrlDecoder().decode(output.path("plaintext").asText());
     }
 
-    private record Result(int exitCode, String stdout, String stderr) {
-    }
+    private record Result(int exitCode, String stdout, String stderr) {}
 
-    private static Result run(List<String> command, String stdin, int timeoutSeconds) throws Exception {
+    private static Result run(List<String> command, @Nullable String stdin, int timeoutSeconds) throws Exception {
         Path stderr = Files.createTempFile("node-stderr", ".txt");
         try {
             Process process = new ProcessBuilder(command)
@@ -107,8 +114,8 @@ class IndependentDecryptionTest {
 
     /** The program from the PATH (or /usr/bin), failing loudly when Node is not installed. */
     private static String executable(String name) throws IOException {
-        String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/bin"
-                + File.pathSeparator + "/usr/local/bin";
+        String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/bin" + File.pathSeparator
+                + "/usr/local/bin";
         for (String dir : path.split(File.pathSeparator)) {
             Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
             if (Files.isExecutable(candidate)) {

@@ -34,8 +34,7 @@ final class Rfc8188Decryptor {
         }
     }
 
-    private Rfc8188Decryptor() {
-    }
+    private Rfc8188Decryptor() {}
 
     /** Decrypts {@code body} whose input keying material is {@code ikm}. */
     static byte[] decrypt(byte[] body, byte[] ikm) throws GeneralSecurityException {
@@ -54,7 +53,9 @@ final class Rfc8188Decryptor {
         while (offset < body.length) {
             int end = Math.min(offset + header.recordSize(), body.length);
             boolean last = end == body.length;
-            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(cek, "AES"),
+            cipher.init(
+                    Cipher.DECRYPT_MODE,
+                    new SecretKeySpec(cek, "AES"),
                     new GCMParameterSpec(128, recordNonce(nonce, sequence)));
             byte[] padded = cipher.doFinal(body, offset, end - offset);
             int delimiter = padded.length - 1;
@@ -66,8 +67,8 @@ final class Rfc8188Decryptor {
             }
             int expected = last ? 2 : 1;
             if (padded[delimiter] != expected) {
-                throw new IllegalArgumentException("record " + sequence + " delimiter is "
-                        + padded[delimiter] + ", expected " + expected);
+                throw new IllegalArgumentException(
+                        "record " + sequence + " delimiter is " + padded[delimiter] + ", expected " + expected);
             }
             plaintext.put(padded, 0, delimiter);
             offset = end;

@@ -23,8 +23,10 @@ class Rfc8188Test {
 
     @Test
     void derivesRfc8188Section31Keys() throws Exception {
-        byte[] prk = Hkdf.extract(CryptoProviders.jdk().hmacSha256(),
-                Vectors.bytes("rfc8188_3_1", "salt"), Vectors.bytes("rfc8188_3_1", "ikm"));
+        byte[] prk = Hkdf.extract(
+                CryptoProviders.jdk().hmacSha256(),
+                Vectors.bytes("rfc8188_3_1", "salt"),
+                Vectors.bytes("rfc8188_3_1", "ikm"));
 
         assertThat(prk).isEqualTo(Vectors.bytes("rfc8188_3_1", "prk"));
         assertThat(Hkdf.expand(CryptoProviders.jdk().hmacSha256(), prk, 16, WebPushEncryption.CEK_INFO))

@@ -28,8 +28,8 @@ class SubscriptionKeysTest {
         byte[] auth = Base64.getUrlDecoder().decode(AUTH);
         String standard = Base64.getEncoder().encodeToString(point); // with '=', '+' and '/'
 
-        SubscriptionKeys keys = SubscriptionKeys.parse(" " + standard + "\n",
-                Base64.getEncoder().encodeToString(auth));
+        SubscriptionKeys keys = SubscriptionKeys.parse(
+                " " + standard + "\n", Base64.getEncoder().encodeToString(auth));
 
         assertThat(keys).isEqualTo(SubscriptionKeys.parse(UA_PUBLIC, AUTH));
     }
@@ -39,10 +39,12 @@ class SubscriptionKeysTest {
         byte[] point = Base64.getUrlDecoder().decode(UA_PUBLIC);
         point[64] ^= 1; // y changed: same length and prefix, no longer on P-256
 
-        assertThatThrownBy(() -> new SubscriptionKeys(point, Base64.getUrlDecoder().decode(AUTH)))
+        assertThatThrownBy(
+                        () -> new SubscriptionKeys(point, Base64.getUrlDecoder().decode(AUTH)))
                 .isInstanceOf(InvalidSubscriptionKeyException.class)
                 .hasMessage("keys.p256dh: is not a point on P-256")
-                .extracting(e -> ((InvalidSubscriptionKeyException) e).field()).isEqualTo("keys.p256dh");
+                .extracting(e -> ((InvalidSubscriptionKeyException) e).field())
+                .isEqualTo("keys.p256dh");
     }
 
     @Test
@@ -72,12 +74,9 @@ class SubscriptionKeysTest {
         assertThatThrownBy(() -> SubscriptionKeys.parse("not base64!", AUTH))
                 .isInstanceOf(InvalidSubscriptionKeyException.class)
                 .hasMessage("keys.p256dh: is not base64url");
-        assertThatThrownBy(() -> SubscriptionKeys.parse(UA_PUBLIC, "%%%"))
-                .hasMessage("keys.auth: is not base64url");
-        assertThatThrownBy(() -> SubscriptionKeys.parse(UA_PUBLIC, " "))
-                .hasMessage("keys.auth: missing");
-        assertThatThrownBy(() -> SubscriptionKeys.parse(null, AUTH))
-                .hasMessage("keys.p256dh: missing");
+        assertThatThrownBy(() -> SubscriptionKeys.parse(UA_PUBLIC, "%%%")).hasMessage("keys.auth: is not base64url");
+        assertThatThrownBy(() -> SubscriptionKeys.parse(UA_PUBLIC, " ")).hasMessage("keys.auth: missing");
+        assertThatThrownBy(() -> SubscriptionKeys.parse(null, AUTH)).hasMessage("keys.p256dh: missing");
     }
 
     @Test
@@ -88,7 +87,8 @@ class SubscriptionKeysTest {
         assertThatThrownBy(() -> SubscriptionKeys.parse(UA_PUBLIC, fifteen))
                 .isInstanceOf(InvalidSubscriptionKeyException.class)
                 .hasMessage("keys.auth: must be 16 bytes, got 15")
-                .extracting(e -> ((InvalidSubscriptionKeyException) e).field()).isEqualTo("keys.auth");
+                .extracting(e -> ((InvalidSubscriptionKeyException) e).field())
+                .isEqualTo("keys.auth");
         assertThatThrownBy(() -> SubscriptionKeys.parse(UA_PUBLIC, seventeen))
                 .hasMessage("keys.auth: must be 16 bytes, got 17");
     }
@@ -96,7 +96,8 @@ class SubscriptionKeysTest {
     @Test
     void neverPrintsTheAuthSecret() {
         assertThat(SubscriptionKeys.parse(UA_PUBLIC, AUTH).toString())
-                .doesNotContain(AUTH).contains("auth=***");
+                .doesNotContain(AUTH)
+                .contains("auth=***");
     }
 
     @Test

@@ -11,8 +11,7 @@ import java.util.stream.Stream;
 /** Providers the crypto tests run on: the JDK always, ACCP wherever its native library exists. */
 final class TestProviders {
 
-    private TestProviders() {
-    }
+    private TestProviders() {}
 
     /** For {@code @MethodSource("dev.prioritynotify.webpush.TestProviders#all")}. */
     static Stream<CryptoProviders> all() {

@@ -39,6 +39,7 @@ class VapidKeysTest {
             2L9cKor675DJYfNv19OApGcEKd5A1huaq0RcGrhuukM8ItbwXeV3wwJSGA==
             -----END PUBLIC KEY-----
             """;
+
     private static final String OPENSSL_PRIVATE_RAW = "3LAsCE_uyjVcUoc5j8a7snbXGr9oW1c_1wW5-PJAbic";
     private static final String OPENSSL_PUBLIC_RAW =
             "BJaujwpQQOxqH0kA0uUSXZHGqPOqJ9i_XCqK-u-QyWHzb9fTgKRnBCneQNYbmqtEXBq4brpDPCLW8F3ld8MCUhg";
@@ -53,7 +54,9 @@ class VapidKeysTest {
 
         assertThat(parsed.publicKeyBase64Url()).isEqualTo(generated.publicKeyBase64Url());
         assertThat(parsed.privateKeyBase64Url()).isEqualTo(generated.privateKeyBase64Url());
-        assertThat(Base64.getUrlDecoder().decode(parsed.publicKeyBase64Url())).hasSize(65).startsWith(0x04);
+        assertThat(Base64.getUrlDecoder().decode(parsed.publicKeyBase64Url()))
+                .hasSize(65)
+                .startsWith(0x04);
         assertThat(Base64.getUrlDecoder().decode(parsed.privateKeyBase64Url())).hasSize(32);
     }
 
@@ -62,7 +65,8 @@ class VapidKeysTest {
         VapidKeys keys = VapidKeys.parse(null, Vectors.text(A, "as_private"));
 
         assertThat(keys.publicKeyBase64Url()).isEqualTo(Vectors.text(A, "as_public"));
-        assertThat(VapidKeys.parse(" ", OPENSSL_PRIVATE_RAW).publicKeyBase64Url()).isEqualTo(OPENSSL_PUBLIC_RAW);
+        assertThat(VapidKeys.parse(" ", OPENSSL_PRIVATE_RAW).publicKeyBase64Url())
+                .isEqualTo(OPENSSL_PUBLIC_RAW);
     }
 
     @Test
@@ -71,7 +75,8 @@ class VapidKeysTest {
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         for (int i = 0; i < 20; i++) {
             KeyPair pair = generator.generateKeyPair();
-            String scalar = Base64.getUrlEncoder().withoutPadding()
+            String scalar = Base64.getUrlEncoder()
+                    .withoutPadding()
                     .encodeToString(P256.fixed(((ECPrivateKey) pair.getPrivate()).getS(), 32));
 
             assertThat(VapidKeys.parse(null, scalar).publicKeyRaw())
@@ -96,7 +101,8 @@ class VapidKeysTest {
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         KeyPair pair = generator.generateKeyPair();
 
-        VapidKeys keys = VapidKeys.parse(pem("PUBLIC KEY", pair.getPublic().getEncoded()),
+        VapidKeys keys = VapidKeys.parse(
+                pem("PUBLIC KEY", pair.getPublic().getEncoded()),
                 pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
 
         assertThat(keys.publicKeyRaw()).isEqualTo(WebPushEncryption.rawPublicKey((ECPublicKey) pair.getPublic()));
@@ -125,8 +131,8 @@ class VapidKeysTest {
                 .hasMessage("VAPID_PRIVATE_KEY is not a valid P-256 private key");
         assertThatThrownBy(() -> VapidKeys.parse(null, OPENSSL_PUBLIC))
                 .hasMessageStartingWith("VAPID_PRIVATE_KEY: expected a PEM block");
-        assertThatThrownBy(() -> VapidKeys.parse(null,
-                "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----"))
+        assertThatThrownBy(() -> VapidKeys.parse(
+                        null, "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----"))
                 .hasMessage("VAPID_PRIVATE_KEY: encrypted PEM keys are not supported");
         assertThatThrownBy(() -> VapidKeys.parse("BAAA", OPENSSL_PRIVATE_RAW))
                 .hasMessageStartingWith("VAPID_PUBLIC_KEY must be a base64url uncompressed P-256 point");
@@ -140,23 +146,26 @@ class VapidKeysTest {
         generator.initialize(new ECGenParameterSpec("secp384r1"));
         KeyPair pair = generator.generateKeyPair();
 
-        assertThatThrownBy(() -> VapidKeys.parse(null, pem("PRIVATE KEY", pair.getPrivate().getEncoded())))
+        assertThatThrownBy(() -> VapidKeys.parse(
+                        null, pem("PRIVATE KEY", pair.getPrivate().getEncoded())))
                 .hasMessage("VAPID_PRIVATE_KEY is not a P-256 (prime256v1) key");
-        assertThatThrownBy(() -> VapidKeys.parse(pem("PUBLIC KEY", pair.getPublic().getEncoded()),
-                OPENSSL_PRIVATE_RAW))
+        assertThatThrownBy(
+                        () -> VapidKeys.parse(pem("PUBLIC KEY", pair.getPublic().getEncoded()), OPENSSL_PRIVATE_RAW))
                 .hasMessage("VAPID_PUBLIC_KEY is not a P-256 (prime256v1) key");
     }
 
     @Test
     void refusesSec1PemWhoseEmbeddedPublicKeyDoesNotMatch() {
         // Same SEC 1 structure with the last byte of the embedded public point changed.
-        byte[] der = Base64.getMimeDecoder().decode(OPENSSL_SEC1.substring(
-                OPENSSL_SEC1.indexOf("MHcC"), OPENSSL_SEC1.indexOf("-----END EC PRIVATE KEY")));
+        byte[] der = Base64.getMimeDecoder()
+                .decode(OPENSSL_SEC1.substring(
+                        OPENSSL_SEC1.indexOf("MHcC"), OPENSSL_SEC1.indexOf("-----END EC PRIVATE KEY")));
         der[der.length - 1] ^= 1;
 
         assertThatThrownBy(() -> VapidKeys.parse(null, pem("EC PRIVATE KEY", der)))
                 .hasMessage("VAPID_PRIVATE_KEY: the public key embedded in the PEM does not match its private key");
-        assertThatThrownBy(() -> VapidKeys.parse(null, pem("EC PRIVATE KEY", new byte[] {0x30, 0x03, 0x02, 0x01, 0x01})))
+        assertThatThrownBy(() ->
+                        VapidKeys.parse(null, pem("EC PRIVATE KEY", new byte[] {0x30, 0x03, 0x02, 0x01, 0x01})))
                 .hasMessage("VAPID_PRIVATE_KEY: malformed EC PRIVATE KEY");
     }
 

@@ -15,9 +15,9 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class VapidSignerTest {
 
@@ -44,7 +44,8 @@ class VapidSignerTest {
         assertThat(jwt.getJWTClaimsSet().getAudience()).containsExactly("https://fcm.googleapis.com");
         assertThat(jwt.getJWTClaimsSet().getSubject()).isEqualTo("mailto:ops@example.org");
         assertThat(jwt.getJWTClaimsSet().getExpirationTime().toInstant()).isEqualTo(START.plus(Duration.ofHours(12)));
-        assertThat(Duration.between(START, jwt.getJWTClaimsSet().getExpirationTime().toInstant()))
+        assertThat(Duration.between(
+                        START, jwt.getJWTClaimsSet().getExpirationTime().toInstant()))
                 .isLessThanOrEqualTo(Duration.ofHours(24));
     }
 
@@ -54,7 +55,8 @@ class VapidSignerTest {
         String first = signer.authorization(FCM);
 
         now.set(START.plus(Duration.ofHours(9)).minusSeconds(1));
-        assertThat(signer.authorization(URI.create("https://fcm.googleapis.com/fcm/send/other"))).isSameAs(first);
+        assertThat(signer.authorization(URI.create("https://fcm.googleapis.com/fcm/send/other")))
+                .isSameAs(first);
 
         now.set(START.plus(Duration.ofHours(9)));
         String renewed = signer.authorization(FCM);
@@ -76,17 +78,19 @@ class VapidSignerTest {
         assertThat(audience(mozilla)).isEqualTo("https://updates.push.services.mozilla.com");
         assertThat(audience(apple)).isEqualTo("https://web.push.apple.com");
         assertThat(audience(lab)).isEqualTo("http://push.lab.example:8080");
-        assertThat(signer.authorization(URI.create("https://web.push.apple.com/other"))).isSameAs(apple);
+        assertThat(signer.authorization(URI.create("https://web.push.apple.com/other")))
+                .isSameAs(apple);
     }
 
     @Test
     void honoursAConfiguredValidityUpTo24Hours() {
-        VapidSigner signer = new VapidSigner(KEYS, "mailto:ops@example.org", Duration.ofHours(24),
-                CryptoProviders.jdk(), clock);
+        VapidSigner signer =
+                new VapidSigner(KEYS, "mailto:ops@example.org", Duration.ofHours(24), CryptoProviders.jdk(), clock);
 
         assertThat(expiry(signer.authorization(FCM))).isEqualTo(START.plus(Duration.ofHours(24)));
-        assertThatThrownBy(() -> new VapidSigner(KEYS, "mailto:ops@example.org", Duration.ofHours(25),
-                CryptoProviders.jdk(), clock)).hasMessageContaining("24 hours");
+        assertThatThrownBy(() -> new VapidSigner(
+                        KEYS, "mailto:ops@example.org", Duration.ofHours(25), CryptoProviders.jdk(), clock))
+                .hasMessageContaining("24 hours");
     }
 
     @Test
@@ -138,7 +142,8 @@ class VapidSignerTest {
             der.update(new byte[] {(byte) i});
             byte[] jose = VapidSigner.derToJose(der.sign());
 
-            java.security.Signature p1363 = java.security.Signature.getInstance("SHA256withECDSAinP1363Format", "SunEC");
+            java.security.Signature p1363 =
+                    java.security.Signature.getInstance("SHA256withECDSAinP1363Format", "SunEC");
             p1363.initVerify(pair.getPublic());
             p1363.update(new byte[] {(byte) i});
             assertThat(p1363.verify(jose)).isTrue();
@@ -146,8 +151,8 @@ class VapidSignerTest {
     }
 
     private static ECPublicKey publicKey(VapidKeys keys) throws Exception {
-        return (ECPublicKey) KeyFactory.getInstance("EC")
-                .generatePublic(new X509EncodedKeySpec(P256.spki(keys.publicKeyRaw())));
+        return (ECPublicKey)
+                KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(P256.spki(keys.publicKeyRaw())));
     }
 
     private static SignedJWT jwt(String header) throws Exception {
@@ -171,5 +176,4 @@ class VapidSignerTest {
             throw new AssertionError(e);
         }
     }
-
 }

@@ -12,8 +12,7 @@ final class Vectors {
 
     private static final JsonNode ROOT = load();
 
-    private Vectors() {
-    }
+    private Vectors() {}
 
     private static JsonNode load() {
         try (InputStream in = Vectors.class.getResourceAsStream("/webpush-vectors.json")) {

@@ -34,13 +34,13 @@ class WebPushEncryptionTest {
     @MethodSource("dev.prioritynotify.webpush.TestProviders#all")
     void encryptsRfc8291AppendixAVectorByteForByte(CryptoProviders providers) throws Exception {
         WebPushEncryption encryption = new WebPushEncryption(providers);
-        KeyPair sender = TestProviders.keyPair(providers,
-                Vectors.bytes(A, "as_private"), Vectors.bytes(A, "as_public"));
-        SubscriptionKeys subscription = new SubscriptionKeys(
-                Vectors.bytes(A, "ua_public"), Vectors.bytes(A, "auth_secret"));
+        KeyPair sender =
+                TestProviders.keyPair(providers, Vectors.bytes(A, "as_private"), Vectors.bytes(A, "as_public"));
+        SubscriptionKeys subscription =
+                new SubscriptionKeys(Vectors.bytes(A, "ua_public"), Vectors.bytes(A, "auth_secret"));
 
-        byte[] body = encryption.encrypt(subscription, Vectors.bytes(A, "plaintext"), 0,
-                sender, Vectors.bytes(A, "salt"));
+        byte[] body =
+                encryption.encrypt(subscription, Vectors.bytes(A, "plaintext"), 0, sender, Vectors.bytes(A, "salt"));
 
         assertThat(body).hasSize(144).isEqualTo(Vectors.bytes(A, "body"));
         assertThat(body).startsWith(Vectors.bytes(A, "header"));
@@ -50,17 +50,23 @@ class WebPushEncryptionTest {
     @MethodSource("dev.prioritynotify.webpush.TestProviders#all")
     void derivesRfc8291AppendixAIntermediateKeys(CryptoProviders providers) throws Exception {
         Mac mac = providers.hmacSha256();
-        WebPushEncryption.Derived derived = WebPushEncryption.derive(mac,
-                Vectors.bytes(A, "ecdh_secret"), Vectors.bytes(A, "auth_secret"),
-                Vectors.bytes(A, "ua_public"), Vectors.bytes(A, "as_public"), Vectors.bytes(A, "salt"));
+        WebPushEncryption.Derived derived = WebPushEncryption.derive(
+                mac,
+                Vectors.bytes(A, "ecdh_secret"),
+                Vectors.bytes(A, "auth_secret"),
+                Vectors.bytes(A, "ua_public"),
+                Vectors.bytes(A, "as_public"),
+                Vectors.bytes(A, "salt"));
 
         assertThat(derived.prkKey()).isEqualTo(Vectors.bytes(A, "prk_key"));
         assertThat(derived.ikm()).isEqualTo(Vectors.bytes(A, "ikm"));
         assertThat(derived.prk()).isEqualTo(Vectors.bytes(A, "prk"));
         assertThat(derived.cek()).isEqualTo(Vectors.bytes(A, "cek"));
         assertThat(derived.nonce()).isEqualTo(Vectors.bytes(A, "nonce"));
-        assertThat(Rfc8188Decryptor.concat(WebPushEncryption.KEY_INFO_PREFIX,
-                Vectors.bytes(A, "ua_public"), Vectors.bytes(A, "as_public")))
+        assertThat(Rfc8188Decryptor.concat(
+                        WebPushEncryption.KEY_INFO_PREFIX,
+                        Vectors.bytes(A, "ua_public"),
+                        Vectors.bytes(A, "as_public")))
                 .isEqualTo(Vectors.bytes(A, "key_info"));
         assertThat(WebPushEncryption.CEK_INFO).isEqualTo(Vectors.bytes(A, "cek_info"));
         assertThat(WebPushEncryption.NONCE_INFO).isEqualTo(Vectors.bytes(A, "nonce_info"));
@@ -68,8 +74,8 @@ class WebPushEncryptionTest {
 
     @Test
     void testDecryptorReadsRfc8291AppendixABody() throws Exception {
-        WebPushTestDecryptor browser = WebPushTestDecryptor.ofRaw(Vectors.bytes(A, "ua_private"),
-                Vectors.bytes(A, "ua_public"), Vectors.bytes(A, "auth_secret"));
+        WebPushTestDecryptor browser = WebPushTestDecryptor.ofRaw(
+                Vectors.bytes(A, "ua_private"), Vectors.bytes(A, "ua_public"), Vectors.bytes(A, "auth_secret"));
 
         assertThat(browser.decrypt(Vectors.bytes(A, "body"))).isEqualTo(Vectors.bytes(A, "plaintext"));
     }
@@ -79,8 +85,8 @@ class WebPushEncryptionTest {
     void roundTripsThroughAFreshBrowserKeyPair(CryptoProviders providers) throws Exception {
         WebPushEncryption encryption = new WebPushEncryption(providers);
         WebPushTestDecryptor browser = WebPushTestDecryptor.generate();
-        byte[] plaintext = "{\"title\":\"Disk almost full\",\"body\":\"/var at 97 %\"}"
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] plaintext =
+                "{\"title\":\"Disk almost full\",\"body\":\"/var at 97 %\"}".getBytes(StandardCharsets.UTF_8);
 
         byte[] body = encryption.encrypt(browser.subscriptionKeys(), plaintext);
 
@@ -111,8 +117,8 @@ class WebPushEncryptionTest {
         byte[] plaintext = new byte[3000];
         new Random(7).nextBytes(plaintext);
 
-        byte[] body = encryption.encrypt(browser.subscriptionKeys(), plaintext,
-                WebPushEncryption.MAX_PLAINTEXT_LENGTH - plaintext.length);
+        byte[] body = encryption.encrypt(
+                browser.subscriptionKeys(), plaintext, WebPushEncryption.MAX_PLAINTEXT_LENGTH - plaintext.length);
 
         assertThat(body).hasSize(4096);
         assertThat(browser.decrypt(body)).isEqualTo(plaintext);
@@ -124,7 +130,8 @@ class WebPushEncryptionTest {
         SubscriptionKeys keys = new SubscriptionKeys(Vectors.bytes(A, "ua_public"), Vectors.bytes(A, "auth_secret"));
 
         assertThatThrownBy(() -> encryption.encrypt(keys, new byte[3994]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3993");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("3993");
         assertThatThrownBy(() -> encryption.encrypt(keys, new byte[3000], 994))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> encryption.encrypt(keys, new byte[10], -1))
@@ -160,9 +167,10 @@ class WebPushEncryptionTest {
         assertThat(CryptoProviders.jdk().describe())
                 .startsWith("JDK (")
                 .contains("EC=SunEC", "ECDH=SunEC", "AES/GCM/NoPadding=SunJCE");
-        CryptoProviders.accp().ifPresent(accp -> assertThat(accp.describe())
-                .startsWith("ACCP (").contains("EC=AmazonCorrettoCryptoProvider",
-                        "AES/GCM/NoPadding=AmazonCorrettoCryptoProvider"));
+        CryptoProviders.accp()
+                .ifPresent(accp -> assertThat(accp.describe())
+                        .startsWith("ACCP (")
+                        .contains("EC=AmazonCorrettoCryptoProvider", "AES/GCM/NoPadding=AmazonCorrettoCryptoProvider"));
     }
 
     @Test
@@ -170,8 +178,7 @@ class WebPushEncryptionTest {
         assertThat(CryptoProviders.Mode.parse(null)).isEqualTo(CryptoProviders.Mode.AUTO);
         assertThat(CryptoProviders.Mode.parse(" JDK ")).isEqualTo(CryptoProviders.Mode.JDK);
         assertThat(CryptoProviders.Mode.parse("auto")).isEqualTo(CryptoProviders.Mode.AUTO);
-        assertThatThrownBy(() -> CryptoProviders.Mode.parse("bouncycastle"))
-                .hasMessageContaining("CRYPTO_PROVIDER");
+        assertThatThrownBy(() -> CryptoProviders.Mode.parse("bouncycastle")).hasMessageContaining("CRYPTO_PROVIDER");
     }
 
     @Test
@@ -184,9 +191,13 @@ class WebPushEncryptionTest {
             CryptoProviders installed = CryptoProviders.install(true);
 
             assertThat(installed.name()).isEqualTo("ACCP");
-            assertThat(java.security.KeyPairGenerator.getInstance("EC").getProvider().getName())
+            assertThat(java.security.KeyPairGenerator.getInstance("EC")
+                            .getProvider()
+                            .getName())
                     .isEqualTo("AmazonCorrettoCryptoProvider");
-            assertThat(javax.crypto.Cipher.getInstance("AES/GCM/NoPadding").getProvider().getName())
+            assertThat(javax.crypto.Cipher.getInstance("AES/GCM/NoPadding")
+                            .getProvider()
+                            .getName())
                     .isEqualTo("AmazonCorrettoCryptoProvider");
         } finally {
             java.security.Security.removeProvider("AmazonCorrettoCryptoProvider"); // leave the JVM as found

@@ -48,7 +48,8 @@ public final class WebPushTestDecryptor {
         byte[] auth = new byte[16];
         new java.security.SecureRandom().nextBytes(auth);
         ECPublicKey publicKey = (ECPublicKey) pair.getPublic();
-        byte[] raw = P256.uncompressed(publicKey.getW().getAffineX(), publicKey.getW().getAffineY());
+        byte[] raw = P256.uncompressed(
+                publicKey.getW().getAffineX(), publicKey.getW().getAffineY());
         return new WebPushTestDecryptor(pair.getPrivate(), raw, auth);
     }
 
@@ -74,8 +75,10 @@ public final class WebPushTestDecryptor {
         byte[] asPublic = asPublic(body);
         KeyAgreement agreement = KeyAgreement.getInstance("ECDH", Security.getProvider("SunEC"));
         agreement.init(uaPrivate);
-        agreement.doPhase(KeyFactory.getInstance("EC", Security.getProvider("SunEC"))
-                .generatePublic(new X509EncodedKeySpec(P256.spki(asPublic))), true);
+        agreement.doPhase(
+                KeyFactory.getInstance("EC", Security.getProvider("SunEC"))
+                        .generatePublic(new X509EncodedKeySpec(P256.spki(asPublic))),
+                true);
         byte[] ecdhSecret = agreement.generateSecret();
         byte[] ikm = ikm(ecdhSecret, authSecret, uaPublic, asPublic);
         return Rfc8188Decryptor.decrypt(body, ikm);

@@ -13,14 +13,17 @@ public record Backoff(Duration base, Duration cap, int maxAttempts, DoubleSuppli
 
     /** The configured schedule ({@code PUSH_RETRY_*}) with random jitter. */
     public static Backoff of(Config.Delivery config) {
-        return new Backoff(config.retryBase(), config.retryMaxDelay(), config.retryMaxAttempts(),
+        return new Backoff(
+                config.retryBase(),
+                config.retryMaxDelay(),
+                config.retryMaxAttempts(),
                 () -> ThreadLocalRandom.current().nextDouble());
     }
 
     /** @param attempt the attempt that just failed, from 1 */
     Duration delayAfter(int attempt) {
         double millis = base.toMillis() * Math.pow(2, Math.min(attempt - 1, 40));
-        millis = Math.min(millis, cap.toMillis());
+        millis = Math.min(millis, (double) cap.toMillis());
         return Duration.ofMillis(Math.round(millis * (0.9 + 0.2 * random.getAsDouble())));
     }
 

@@ -2,8 +2,6 @@ package dev.prioritynotify.push.delivery;
 
 import dev.prioritynotify.push.subscription.PushSubscription;
 import dev.prioritynotify.push.subscription.SubscriptionRepository;
-import dev.prioritynotify.webpush.Endpoints;
-
 import dev.prioritynotify.store.Database;
 import dev.prioritynotify.store.Dialect;
 import dev.prioritynotify.store.JdbcBatch;
@@ -13,12 +11,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
@@ -35,6 +32,7 @@ public final class DeliveryRepository {
             WHERE id IN (SELECT id FROM deliveries WHERE state = 'pending' AND next_attempt_at <= :now %s
                          ORDER BY next_attempt_at LIMIT :limit %s)
             RETURNING id, kind, notification_id, subscription_id, user_id, origin, attempts, window_start""";
+
     private static final String RELEASE_EXPIRED = """
             UPDATE deliveries SET state = 'pending', lease_until = NULL WHERE state = 'sending' AND lease_until < :now""";
     private static final String RELEASE_CLAIMED = """
@@ -51,6 +49,7 @@ public final class DeliveryRepository {
     /** Not attempted: the attempt count and last answer stay as they were. */
     private static final String MARK_DROPPED = """
             UPDATE deliveries SET state = 'failed', last_error = :error, lease_until = NULL, finished_at = :now WHERE id = :id""";
+
     private static final String MARK_SUBSCRIPTION_GONE = """
             UPDATE deliveries SET state = 'gone', last_status = :status, last_error = :error, lease_until = NULL,
                    finished_at = :now, attempts = attempts + CASE WHEN id = :id THEN 1 ELSE 0 END
@@ -61,6 +60,7 @@ public final class DeliveryRepository {
     /** Two counts, so that each is answered from its own partial index. */
     private static final String COUNT_PENDING = """
             SELECT (SELECT COUNT(*) FROM deliveries WHERE state = 'pending') + (SELECT COUNT(*) FROM deliveries WHERE state = 'sending')""";
+
     private static final String PRUNE_FINISHED = "DELETE FROM deliveries WHERE finished_at < :cutoff";
     private static final String SELECT_BURST_DEVICES = "SELECT DISTINCT subscription_id FROM push_bursts";
     private static final String DELETE_BURSTS = "DELETE FROM push_bursts WHERE subscription_id IN (<ids>)";
@@ -87,19 +87,28 @@ public final class DeliveryRepository {
         Dialect d = db.dialect();
         return db.inTransaction(h -> {
             var q = h.createQuery(busyOrigins.isEmpty() ? claimSql : claimSqlWithExclusions)
-                    .bind("now", now).bind("leaseUntil", leaseUntil).bind("limit", limit);
+                    .bind("now", now)
+                    .bind("leaseUntil", leaseUntil)
+                    .bind("limit", limit);
             if (!busyOrigins.isEmpty()) {
                 q.bindList("busy", List.copyOf(busyOrigins));
             }
-            return q.map((rs, ctx) -> new Delivery(d.uuid(rs, "id"),
-                    Delivery.Kind.valueOf(rs.getString("kind").toUpperCase(Locale.ROOT)), d.uuid(rs, "notification_id"),
-                    d.uuid(rs, "subscription_id"), d.uuid(rs, "user_id"), rs.getString("origin"), rs.getInt("attempts"),
-                    d.instant(rs, "window_start"))).list();
+            return q.map((rs, ctx) -> new Delivery(
+                            d.uuid(rs, "id"),
+                            Delivery.Kind.valueOf(rs.getString("kind").toUpperCase(Locale.ROOT)),
+                            d.uuid(rs, "notification_id"),
+                            d.uuid(rs, "subscription_id"),
+                            d.uuid(rs, "user_id"),
+                            rs.getString("origin"),
+                            rs.getInt("attempts"),
+                            d.instant(rs, "window_start")))
+                    .list();
         });
     }
 
     int releaseExpired(Instant now) {
-        return db.inTransaction(h -> h.createUpdate(RELEASE_EXPIRED).bind("now", now).execute());
+        return db.inTransaction(
+                h -> h.createUpdate(RELEASE_EXPIRED).bind("now", now).execute());
     }
 
     /** An outcome to write; applied in batches, one transaction per batch. */
@@ -126,7 +135,12 @@ public final class DeliveryRepository {
     void record(List<Outcome> outcomes, Instant now) {
         db.inTransaction(h -> {
             // The updates below touch devices in outcome order: their locks are taken in one order first.
-            subscriptions.lockInIdOrder(h, outcomes.stream().map(o -> o.delivery().subscriptionId()).distinct().toList());
+            subscriptions.lockInIdOrder(
+                    h,
+                    outcomes.stream()
+                            .map(o -> o.delivery().subscriptionId())
+                            .distinct()
+                            .toList());
             PreparedBatch retry = h.prepareBatch(MARK_RETRY);
             PreparedBatch failed = h.prepareBatch(MARK_FAILED);
             PreparedBatch released = h.prepareBatch(RELEASE_CLAIMED);
@@ -139,34 +153,55 @@ public final class DeliveryRepository {
                 UUID id = o.delivery().id();
                 switch (o) {
                     case Outcome.Delivered x -> {
-                        deliveredByStatus.computeIfAbsent(x.status(), s -> new ArrayList<>()).add(id);
+                        deliveredByStatus
+                                .computeIfAbsent(x.status(), s -> new ArrayList<>())
+                                .add(id);
                         deliveredTo.add(o.delivery().subscriptionId());
                     }
                     case Outcome.Retry x -> {
-                        retry.bind("id", id).bind("status", x.status()).bind("error", x.error()).bind("next", x.next()).add();
-                        failing.add(new SubscriptionRepository.Failure(o.delivery().subscriptionId(), x.error()));
+                        retry.bind("id", id)
+                                .bind("status", x.status())
+                                .bind("error", x.error())
+                                .bind("next", x.next())
+                                .add();
+                        failing.add(
+                                new SubscriptionRepository.Failure(o.delivery().subscriptionId(), x.error()));
                     }
                     case Outcome.Failed x -> {
-                        failed.bind("id", id).bind("status", x.status()).bind("error", x.error()).bind("now", now).add();
-                        failing.add(new SubscriptionRepository.Failure(o.delivery().subscriptionId(), x.error()));
+                        failed.bind("id", id)
+                                .bind("status", x.status())
+                                .bind("error", x.error())
+                                .bind("now", now)
+                                .add();
+                        failing.add(
+                                new SubscriptionRepository.Failure(o.delivery().subscriptionId(), x.error()));
                     }
                     case Outcome.Gone x -> {
                         // The push service says the device is gone: it never receives anything again.
-                        h.createUpdate(MARK_SUBSCRIPTION_GONE).bind("id", id).bind("subscriptionId", o.delivery().subscriptionId())
-                                .bind("status", x.status()).bind("error", "push service answered " + x.status())
-                                .bind("now", now).execute();
+                        h.createUpdate(MARK_SUBSCRIPTION_GONE)
+                                .bind("id", id)
+                                .bind("subscriptionId", o.delivery().subscriptionId())
+                                .bind("status", x.status())
+                                .bind("error", "push service answered " + x.status())
+                                .bind("now", now)
+                                .execute();
                         subscriptions.deleteGone(h, o.delivery().subscriptionId());
                     }
                     case Outcome.Released x -> released.bind("id", id).add();
-                    case Outcome.Dropped x -> dropped.bind("id", id).bind("error", x.reason()).bind("now", now).add();
+                    case Outcome.Dropped x ->
+                        dropped.bind("id", id)
+                                .bind("error", x.reason())
+                                .bind("now", now)
+                                .add();
                 }
             }
-            deliveredByStatus.forEach((status, ids) -> JdbcBatch.updateWhereIdIn(h, db.dialect(), MARK_DELIVERED, ids, st -> {
-                st.setInt(1, status);
-                db.dialect().bindInstant(st, 2, now);
-                db.dialect().bindInstant(st, 3, now);
-                return 3;
-            }));
+            deliveredByStatus.forEach((status, ids) ->
+                    JdbcBatch.updateWhereIdIn(h, db.dialect(), MARK_DELIVERED, ids, st -> {
+                        st.setInt(1, status);
+                        db.dialect().bindInstant(st, 2, now);
+                        db.dialect().bindInstant(st, 3, now);
+                        return 3;
+                    }));
             for (PreparedBatch b : List.of(retry, failed, released, dropped)) {
                 if (b.size() > 0) {
                     b.execute();
@@ -182,16 +217,22 @@ public final class DeliveryRepository {
     }
 
     int countCoalesced(UUID subscriptionId, Instant windowStart) {
-        return db.jdbi().withHandle(h -> h.createQuery(COUNT_COALESCED).bind("subscriptionId", subscriptionId)
-                .bind("windowStart", windowStart).mapTo(Integer.class).one());
+        return db.jdbi()
+                .withHandle(h -> h.createQuery(COUNT_COALESCED)
+                        .bind("subscriptionId", subscriptionId)
+                        .bind("windowStart", windowStart)
+                        .mapTo(Integer.class)
+                        .one());
     }
 
     public long countPending() {
-        return db.jdbi().withHandle(h -> h.createQuery(COUNT_PENDING).mapTo(Long.class).one());
+        return db.jdbi()
+                .withHandle(h -> h.createQuery(COUNT_PENDING).mapTo(Long.class).one());
     }
 
     public int pruneFinishedBefore(Instant cutoff) {
-        return db.inTransaction(h -> h.createUpdate(PRUNE_FINISHED).bind("cutoff", cutoff).execute());
+        return db.inTransaction(
+                h -> h.createUpdate(PRUNE_FINISHED).bind("cutoff", cutoff).execute());
     }
 
     /**
@@ -199,10 +240,13 @@ public final class DeliveryRepository {
      * a burst takes no device lock (V5__push_bursts.sql).
      */
     public int deleteOrphanBursts() {
-        List<UUID> counted = db.jdbi().withHandle(h -> h.createQuery(SELECT_BURST_DEVICES)
-                .map((rs, ctx) -> db.dialect().uuid(rs, "subscription_id")).list());
+        List<UUID> counted = db.jdbi()
+                .withHandle(h -> h.createQuery(SELECT_BURST_DEVICES)
+                        .map((rs, ctx) -> db.dialect().uuid(rs, "subscription_id"))
+                        .list());
         Set<UUID> existing = subscriptions.existing(counted);
-        List<UUID> orphans = counted.stream().filter(id -> !existing.contains(id)).toList();
+        List<UUID> orphans =
+                counted.stream().filter(id -> !existing.contains(id)).toList();
         return db.inTransaction(h -> {
             int deleted = 0;
             for (List<UUID> chunk : JdbcBatch.chunks(orphans)) {
@@ -213,33 +257,69 @@ public final class DeliveryRepository {
     }
 
     /** One device's view of a notification's push: for {@code GET /api/notifications/{id}/deliveries}. */
-    public record DeliveryView(UUID id, UUID subscriptionId, String deviceName, String endpoint, String state, int attempts,
-                        Instant nextAttemptAt, Integer lastStatus, String lastError, Instant createdAt, Instant deliveredAt) {
+    public record DeliveryView(
+            UUID id,
+            UUID subscriptionId,
+            String deviceName,
+            String endpoint,
+            String state,
+            int attempts,
+            Instant nextAttemptAt,
+            Integer lastStatus,
+            String lastError,
+            Instant createdAt,
+            Instant deliveredAt) {
         DeliveryView withEndpoint(String shown) {
-            return new DeliveryView(id, subscriptionId, deviceName, shown, state, attempts, nextAttemptAt, lastStatus, lastError,
-                    createdAt, deliveredAt);
+            return new DeliveryView(
+                    id,
+                    subscriptionId,
+                    deviceName,
+                    shown,
+                    state,
+                    attempts,
+                    nextAttemptAt,
+                    lastStatus,
+                    lastError,
+                    createdAt,
+                    deliveredAt);
         }
     }
 
     /** Each device's push of one of the user's notifications; endpoints as they are now, or the push service's origin for a removed device. */
     public List<DeliveryView> forNotification(UUID userId, UUID notificationId) {
         Dialect d = db.dialect();
-        List<DeliveryView> rows = db.jdbi().withHandle(h -> h.createQuery(SELECT_FOR_NOTIFICATION)
-                .bind("notificationId", notificationId).bind("userId", userId).map((rs, ctx) -> view(rs, d)).list());
+        List<DeliveryView> rows = db.jdbi()
+                .withHandle(h -> h.createQuery(SELECT_FOR_NOTIFICATION)
+                        .bind("notificationId", notificationId)
+                        .bind("userId", userId)
+                        .map((rs, ctx) -> view(rs, d))
+                        .list());
         Map<UUID, String> endpoints = new HashMap<>();
-        for (PushSubscription s : subscriptions.findByIds(rows.stream().map(DeliveryView::subscriptionId).distinct().toList())) {
+        for (PushSubscription s : subscriptions.findByIds(
+                rows.stream().map(DeliveryView::subscriptionId).distinct().toList())) {
             endpoints.put(s.id(), s.endpointForDisplay());
         }
-        return rows.stream().map(v -> endpoints.containsKey(v.subscriptionId()) ? v.withEndpoint(endpoints.get(v.subscriptionId())) : v)
+        return rows.stream()
+                .map(v -> endpoints.containsKey(v.subscriptionId())
+                        ? v.withEndpoint(endpoints.get(v.subscriptionId()))
+                        : v)
                 .toList();
     }
 
     private static DeliveryView view(ResultSet rs, Dialect d) throws SQLException {
         int status = rs.getInt("last_status");
         Integer lastStatus = rs.wasNull() ? null : status;
-        return new DeliveryView(d.uuid(rs, "id"), d.uuid(rs, "subscription_id"), rs.getString("device_name"),
-                rs.getString("origin"), rs.getString("state"),
-                rs.getInt("attempts"), d.instant(rs, "next_attempt_at"), lastStatus, rs.getString("last_error"),
-                d.instant(rs, "created_at"), d.instant(rs, "delivered_at"));
+        return new DeliveryView(
+                d.uuid(rs, "id"),
+                d.uuid(rs, "subscription_id"),
+                rs.getString("device_name"),
+                rs.getString("origin"),
+                rs.getString("state"),
+                rs.getInt("attempts"),
+                d.instant(rs, "next_attempt_at"),
+                lastStatus,
+                rs.getString("last_error"),
+                d.instant(rs, "created_at"),
+                d.instant(rs, "delivered_at"));
     }
 }

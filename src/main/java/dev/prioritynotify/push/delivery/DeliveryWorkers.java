@@ -1,11 +1,10 @@
 package dev.prioritynotify.push.delivery;
 
-import dev.prioritynotify.push.subscription.PushSubscription;
-import dev.prioritynotify.push.subscription.SubscriptionRepository;
-
 import dev.prioritynotify.config.Config;
 import dev.prioritynotify.notification.Notification;
 import dev.prioritynotify.notification.Priority;
+import dev.prioritynotify.push.subscription.PushSubscription;
+import dev.prioritynotify.push.subscription.SubscriptionRepository;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -13,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -22,9 +22,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.Collection;
-import java.util.Objects;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +59,7 @@ public final class DeliveryWorkers implements AutoCloseable {
     private final AtomicInteger handedOff = new AtomicInteger();
     /** How long a claimed push may wait for its push service: well inside the lease (see {@link #startReady}). */
     private final long maxWaitNanos;
+
     private final FailureLog failures;
     private final Semaphore wakeUp = new Semaphore(0);
     private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
@@ -69,9 +67,16 @@ public final class DeliveryWorkers implements AutoCloseable {
     private final OutcomeRecorder recorder;
     private volatile boolean running = true;
 
-    public DeliveryWorkers(DeliveryRepository deliveries, SubscriptionRepository subscriptions,
-                           NotificationLookup notifications, PushSender sender, PushPayload payloads,
-                           Config.Push push, InstantSource clock, PushMetrics metrics, Backoff backoff) {
+    public DeliveryWorkers(
+            DeliveryRepository deliveries,
+            SubscriptionRepository subscriptions,
+            NotificationLookup notifications,
+            PushSender sender,
+            PushPayload payloads,
+            Config.Push push,
+            InstantSource clock,
+            PushMetrics metrics,
+            Backoff backoff) {
         this.deliveries = deliveries;
         this.subscriptions = subscriptions;
         this.notifications = notifications;
@@ -79,7 +84,8 @@ public final class DeliveryWorkers implements AutoCloseable {
         this.payloads = payloads;
         this.config = push.delivery();
         // Long enough for a claimed push to wait its turn behind a slow push service and time out.
-        this.lease = config.lease().orElse(Duration.ofMinutes(5).plus(push.requestTimeout().multipliedBy(4)));
+        this.lease = config.lease()
+                .orElse(Duration.ofMinutes(5).plus(push.requestTimeout().multipliedBy(4)));
         // Expired leases are looked for every 30 s, or every lease when PUSH_LEASE is shorter.
         this.leaseSweep = lease.compareTo(Duration.ofSeconds(30)) < 0 ? lease : Duration.ofSeconds(30);
         this.backoff = backoff;
@@ -88,7 +94,8 @@ public final class DeliveryWorkers implements AutoCloseable {
         this.global = new Semaphore(config.concurrency());
         this.refillAt = Math.max(1, Math.min(config.claimBatch(), config.concurrency()) / 4);
         this.maxWaitNanos = lease.toNanos() / 4;
-        this.dispatcher = Thread.ofPlatform().name("push-dispatcher").daemon(true).unstarted(this::dispatch);
+        this.dispatcher =
+                Thread.ofPlatform().name("push-dispatcher").daemon(true).unstarted(this::dispatch);
         this.recorder = new OutcomeRecorder(deliveries, clock);
         this.failures = new FailureLog(clock);
     }
@@ -113,14 +120,18 @@ public final class DeliveryWorkers implements AutoCloseable {
                 if (Duration.between(lastLeaseSweep, now).compareTo(leaseSweep) >= 0) {
                     int released = deliveries.releaseExpired(now);
                     if (released > 0) {
-                        log.info("{} push deliveries whose lease expired (a crashed or stopped sender) are queued again", released);
+                        log.info(
+                                "{} push deliveries whose lease expired (a crashed or stopped sender) are queued again",
+                                released);
                     }
                     lastLeaseSweep = now;
                 }
                 origins.values().forEach(this::startReady); // hands back pushes that waited too long
                 int free = global.drainPermits();
-                List<Delivery> claimed = free == 0 ? List.of()
-                        : deliveries.claim(Math.min(free, config.claimBatch()), now, now.plus(lease), backloggedOrigins());
+                List<Delivery> claimed = free == 0
+                        ? List.of()
+                        : deliveries.claim(
+                                Math.min(free, config.claimBatch()), now, now.plus(lease), backloggedOrigins());
                 global.release(free - claimed.size());
                 if (!claimed.isEmpty()) {
                     send(claimed);
@@ -150,7 +161,8 @@ public final class DeliveryWorkers implements AutoCloseable {
     }
 
     /** A push ready to send: claimed from the queue, or handed over by the notification's own transaction. */
-    private record Push(Delivery delivery, PushSubscription subscription, PushSender.Message message, boolean handedOff) {}
+    private record Push(
+            Delivery delivery, PushSubscription subscription, PushSender.Message message, boolean handedOff) {}
 
     /** A push written already leased to this process, as the {@link Outbox} hands it over. */
     record HandOff(Delivery delivery, PushSubscription subscription, Notification notification) {}
@@ -179,8 +191,8 @@ public final class DeliveryWorkers implements AutoCloseable {
         Map<String, List<Push>> byOrigin = new HashMap<>();
         for (HandOff p : pushes) {
             Notification n = p.notification();
-            PushSender.Message message = messages.computeIfAbsent(n.id(),
-                    id -> new PushSender.Message(payloads.of(n), n.priority(), Optional.ofNullable(n.tag())));
+            PushSender.Message message = messages.computeIfAbsent(
+                    n.id(), id -> new PushSender.Message(payloads.of(n), n.priority(), Optional.ofNullable(n.tag())));
             byOrigin.computeIfAbsent(p.delivery().origin(), o -> new ArrayList<>())
                     .add(new Push(p.delivery(), p.subscription(), message, true));
         }
@@ -189,12 +201,15 @@ public final class DeliveryWorkers implements AutoCloseable {
 
     private void send(List<Delivery> claimed) {
         Map<UUID, PushSubscription> subs = new HashMap<>();
-        for (PushSubscription s : subscriptions.findByIds(claimed.stream().map(Delivery::subscriptionId).distinct().toList())) {
+        for (PushSubscription s : subscriptions.findByIds(
+                claimed.stream().map(Delivery::subscriptionId).distinct().toList())) {
             subs.put(s.id(), s);
         }
         // One payload per notification, shared by all its devices in the batch.
         Map<UUID, PushSender.Message> messages = new HashMap<>();
-        for (Notification n : notifications.byIds(claimed.stream().map(Delivery::notificationId).filter(Objects::nonNull)
+        for (Notification n : notifications.byIds(claimed.stream()
+                .map(Delivery::notificationId)
+                .filter(Objects::nonNull)
                 .collect(Collectors.toSet()))) {
             messages.put(n.id(), new PushSender.Message(payloads.of(n), n.priority(), Optional.ofNullable(n.tag())));
         }
@@ -207,10 +222,12 @@ public final class DeliveryWorkers implements AutoCloseable {
             }
             if (!s.userId().equals(d.userId())) {
                 // The browser re-subscribed under another account: the old owner's pushes stay with the old owner.
-                complete(new DeliveryRepository.Outcome.Dropped(d, "the device was taken over by another user before it was pushed"));
+                complete(new DeliveryRepository.Outcome.Dropped(
+                        d, "the device was taken over by another user before it was pushed"));
                 continue;
             }
-            PushSender.Message message = d.kind() == Delivery.Kind.SUMMARY ? summary(d) : messages.get(d.notificationId());
+            PushSender.Message message =
+                    d.kind() == Delivery.Kind.SUMMARY ? summary(d) : messages.get(d.notificationId());
             if (message == null) {
                 complete(new DeliveryRepository.Outcome.Dropped(d, "notification was deleted before it was pushed"));
                 continue;
@@ -240,8 +257,8 @@ public final class DeliveryWorkers implements AutoCloseable {
      * claimed again and sent twice.
      */
     private void startReady(OriginQueue<Push> queue) {
-        List<Push> ready = queue.takeStartable(System.nanoTime(), maxWaitNanos,
-                p -> finish(p, new DeliveryRepository.Outcome.Released(p.delivery())));
+        List<Push> ready = queue.takeStartable(
+                System.nanoTime(), maxWaitNanos, p -> finish(p, new DeliveryRepository.Outcome.Released(p.delivery())));
         for (int from = 0; from < ready.size(); from += SEND_CHUNK) {
             List<Push> chunk = ready.subList(from, Math.min(ready.size(), from + SEND_CHUNK));
             senders.execute(() -> chunk.forEach(p -> sendOne(p, queue)));
@@ -251,7 +268,8 @@ public final class DeliveryWorkers implements AutoCloseable {
     private PushSender.Message summary(Delivery d) {
         int folded = deliveries.countCoalesced(d.subscriptionId(), d.windowStart());
         String title = folded == 1 ? "1 more notification" : folded + " new notifications";
-        return new PushSender.Message(payloads.summary(title, "/"), Priority.MEDIUM, Optional.of("priority-notify-summary"));
+        return new PushSender.Message(
+                payloads.summary(title, "/"), Priority.MEDIUM, Optional.of("priority-notify-summary"));
     }
 
     /** Encrypts and hands the request to the client; the answer is recorded where it arrives. */
@@ -268,9 +286,11 @@ public final class DeliveryWorkers implements AutoCloseable {
             sent = sender.send(p.subscription(), p.message());
         } catch (RuntimeException e) {
             log.warn("push to {} failed unexpectedly", p.subscription().endpointForDisplay(), e);
-            sent = CompletableFuture.completedFuture(new SendResult.Retryable(null, "internal error: " + e.getClass().getSimpleName()));
+            sent = CompletableFuture.completedFuture(new SendResult.Retryable(
+                    null, "internal error: " + e.getClass().getSimpleName()));
         }
-        sent.thenAccept(result -> {
+        // Not kept: the callback records every outcome itself, failures included.
+        var unused = sent.thenAccept(result -> {
             try {
                 metrics.sent(result.outcome(), Duration.ofNanos(System.nanoTime() - started));
                 finish(p, outcomeOf(d, p.subscription(), result));
@@ -302,12 +322,22 @@ public final class DeliveryWorkers implements AutoCloseable {
         return switch (result) {
             case SendResult.Delivered x -> new DeliveryRepository.Outcome.Delivered(d, x.status());
             case SendResult.Gone x -> {
-                log.info("push subscription {} is gone ({}); removed with its pending pushes", s.endpointForDisplay(), x.status());
+                log.info(
+                        "push subscription {} is gone ({}); removed with its pending pushes",
+                        s.endpointForDisplay(),
+                        x.status());
                 yield new DeliveryRepository.Outcome.Gone(d, x.status());
             }
             case SendResult.RetryAfter x -> {
-                failures.failed(d.origin(), "429", "rate limited by the push service for " + x.after().toSeconds() + " s");
-                yield retry(d, attempt, 429, "rate limited by the push service",
+                failures.failed(
+                        d.origin(),
+                        "429",
+                        "rate limited by the push service for " + x.after().toSeconds() + " s");
+                yield retry(
+                        d,
+                        attempt,
+                        429,
+                        "rate limited by the push service",
                         now.plus(x.after().compareTo(config.retryAfterCap()) > 0 ? config.retryAfterCap() : x.after()));
             }
             case SendResult.Retryable x -> {
@@ -318,8 +348,12 @@ public final class DeliveryWorkers implements AutoCloseable {
             case SendResult.Rejected x -> {
                 // 400/401/403 mean our request or our VAPID key is wrong, not that the device is
                 // dead: the subscription stays.
-                failures.failed(d.origin(), Integer.toString(x.status()), x.status() == 401 || x.status() == 403
-                        ? x.reason() + " (check VAPID_SUBJECT and the VAPID keys)" : x.reason());
+                failures.failed(
+                        d.origin(),
+                        Integer.toString(x.status()),
+                        x.status() == 401 || x.status() == 403
+                                ? x.reason() + " (check VAPID_SUBJECT and the VAPID keys)"
+                                : x.reason());
                 yield new DeliveryRepository.Outcome.Failed(d, x.status(), x.reason());
             }
             case SendResult.NotAllowed x -> {
@@ -375,7 +409,9 @@ public final class DeliveryWorkers implements AutoCloseable {
         long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
         try {
             dispatcher.join(config.shutdownGrace().toMillis());
-            origins.values().forEach(q -> q.removeWaiting().forEach(p -> finish(p, new DeliveryRepository.Outcome.Released(p.delivery()))));
+            origins.values()
+                    .forEach(q -> q.removeWaiting()
+                            .forEach(p -> finish(p, new DeliveryRepository.Outcome.Released(p.delivery()))));
             senders.shutdown();
             if (!senders.awaitTermination(remainingMillis(deadline), TimeUnit.MILLISECONDS)) {
                 senders.shutdownNow();
@@ -386,7 +422,9 @@ public final class DeliveryWorkers implements AutoCloseable {
                 Thread.sleep(10);
             }
             if (inFlight() > 0) {
-                log.info("{} pushes still in flight at shutdown; they are sent again once their lease expires", inFlight());
+                log.info(
+                        "{} pushes still in flight at shutdown; they are sent again once their lease expires",
+                        inFlight());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

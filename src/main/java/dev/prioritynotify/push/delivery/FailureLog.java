@@ -47,7 +47,11 @@ final class FailureLog {
         if (toTell[0] == 0) {
             log.warn("push to {} failed: {}", origin, message);
         } else if (toTell[0] > 0) {
-            log.warn("push to {} failed: {} (and {} more such failures since the previous line)", origin, message, toTell[0]);
+            log.warn(
+                    "push to {} failed: {} (and {} more such failures since the previous line)",
+                    origin,
+                    message,
+                    toTell[0]);
         }
     }
 }

@@ -1,18 +1,17 @@
 package dev.prioritynotify.push.delivery;
 
-import dev.prioritynotify.push.subscription.PushSubscription;
-import dev.prioritynotify.push.subscription.SubscriptionRepository;
-import dev.prioritynotify.webpush.Endpoints;
-
 import dev.prioritynotify.config.Config;
 import dev.prioritynotify.notification.Notification;
 import dev.prioritynotify.notification.NotificationChange;
 import dev.prioritynotify.notification.NotificationListener;
 import dev.prioritynotify.notification.Priority;
+import dev.prioritynotify.push.subscription.PushSubscription;
+import dev.prioritynotify.push.subscription.SubscriptionRepository;
 import dev.prioritynotify.store.Dialect;
 import dev.prioritynotify.store.Ids;
 import dev.prioritynotify.store.JdbcBatch;
 import dev.prioritynotify.store.Transaction;
+import dev.prioritynotify.webpush.Endpoints;
 import java.net.URI;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -52,7 +51,6 @@ import org.jdbi.v3.core.Handle;
  * window ends. {@code critical} is never folded.
  */
 public final class Outbox implements NotificationListener {
-    private static final Runnable NOTHING = () -> { };
     private static final String SELECT_BURSTS =
             "SELECT subscription_id, window_start, pushes FROM push_bursts WHERE subscription_id IN (<ids>)";
     /**
@@ -63,13 +61,14 @@ public final class Outbox implements NotificationListener {
     private static final String UPSERT_BURST = """
             INSERT INTO push_bursts (subscription_id, window_start, pushes) VALUES (?, ?, ?)
             ON CONFLICT (subscription_id) DO UPDATE SET window_start = excluded.window_start, pushes = excluded.pushes""";
+
     private static final String INSERT_DELIVERY = """
             INSERT INTO deliveries (id, kind, notification_id, subscription_id, user_id, origin, state, next_attempt_at,
                                     window_start, created_at, finished_at, lease_until, device_name)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
     /** One summary per device and window: the unique index makes repeats no-ops. */
-    private static final String INSERT_SUMMARY = INSERT_DELIVERY
-            + " ON CONFLICT (subscription_id, window_start) WHERE kind = 'summary' DO NOTHING";
+    private static final String INSERT_SUMMARY =
+            INSERT_DELIVERY + " ON CONFLICT (subscription_id, window_start) WHERE kind = 'summary' DO NOTHING";
 
     private final SubscriptionRepository subscriptions;
     private final Dialect dialect;
@@ -78,8 +77,13 @@ public final class Outbox implements NotificationListener {
     private final Config.Delivery config;
     private final DeliveryWorkers workers;
 
-    public Outbox(SubscriptionRepository subscriptions, Dialect dialect, Ids ids, InstantSource clock, Config.Delivery config,
-                  DeliveryWorkers workers) {
+    public Outbox(
+            SubscriptionRepository subscriptions,
+            Dialect dialect,
+            Ids ids,
+            InstantSource clock,
+            Config.Delivery config,
+            DeliveryWorkers workers) {
         this.subscriptions = subscriptions;
         this.dialect = dialect;
         this.ids = ids;
@@ -104,9 +108,20 @@ public final class Outbox implements NotificationListener {
      * One row of {@code deliveries} as inserted; {@code notificationId} is null for a summary. The
      * device's name is copied so that the row still names it once the device is gone.
      */
-    private record Row(UUID id, Delivery.Kind kind, UUID notificationId, UUID subscriptionId, UUID userId, String origin,
-                       String state, Instant nextAttemptAt, Instant windowStart, Instant createdAt, Instant finishedAt,
-                       Instant leaseUntil, String deviceName) {
+    private record Row(
+            UUID id,
+            Delivery.Kind kind,
+            UUID notificationId,
+            UUID subscriptionId,
+            UUID userId,
+            String origin,
+            String state,
+            Instant nextAttemptAt,
+            Instant windowStart,
+            Instant createdAt,
+            Instant finishedAt,
+            Instant leaseUntil,
+            String deviceName) {
         Delivery delivery() {
             return new Delivery(id, kind, notificationId, subscriptionId, userId, origin, 0, windowStart);
         }
@@ -116,9 +131,14 @@ public final class Outbox implements NotificationListener {
     private List<Target> targets(Handle h, Collection<UUID> userIds) {
         List<PushSubscription> devices = subscriptions.ofUsers(h, userIds);
         Map<UUID, Burst> bursts = new HashMap<>();
-        for (List<UUID> chunk : JdbcBatch.chunks(devices.stream().map(PushSubscription::id).toList())) {
-            h.createQuery(SELECT_BURSTS).bindList("ids", chunk)
-                    .map((rs, ctx) -> new Burst(dialect.uuid(rs, "subscription_id"), dialect.instant(rs, "window_start"), rs.getInt("pushes")))
+        for (List<UUID> chunk :
+                JdbcBatch.chunks(devices.stream().map(PushSubscription::id).toList())) {
+            h.createQuery(SELECT_BURSTS)
+                    .bindList("ids", chunk)
+                    .map((rs, ctx) -> new Burst(
+                            dialect.uuid(rs, "subscription_id"),
+                            dialect.instant(rs, "window_start"),
+                            rs.getInt("pushes")))
                     .forEach(b -> bursts.put(b.subscriptionId(), b));
         }
         List<Target> targets = new ArrayList<>(devices.size());
@@ -131,14 +151,17 @@ public final class Outbox implements NotificationListener {
 
     @Override
     public Runnable record(Transaction tx, NotificationChange change) {
-        return change instanceof NotificationChange.Created created ? recordCreated(tx, List.of(created.notification())) : NOTHING;
+        return change instanceof NotificationChange.Created created
+                ? recordCreated(tx, List.of(created.notification()))
+                : Outbox::nothing;
     }
 
     @Override
     public Runnable recordCreated(Transaction tx, List<Notification> created) {
         Handle h = tx.handle();
         // One notification per user (the listener contract); toMap refuses a second.
-        Map<UUID, Notification> byUser = created.stream().collect(Collectors.toMap(Notification::userId, Function.identity()));
+        Map<UUID, Notification> byUser =
+                created.stream().collect(Collectors.toMap(Notification::userId, Function.identity()));
         List<Target> targets = targets(h, byUser.keySet());
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Instant leaseUntil = now.plus(workers.lease());
@@ -153,25 +176,74 @@ public final class Outbox implements NotificationListener {
             if (!n.priority().atLeast(t.device().minPriority())) {
                 continue;
             }
-            boolean sameWindow = t.burstWindowStart() != null && now.isBefore(t.burstWindowStart().plus(window));
+            boolean sameWindow = t.burstWindowStart() != null
+                    && now.isBefore(t.burstWindowStart().plus(window));
             Instant windowStart = sameWindow ? t.burstWindowStart() : now;
             int count = sameWindow ? t.burstCount() + 1 : 1;
             bursts.add(new Burst(t.id(), windowStart, count));
             String origin = Endpoints.origin(URI.create(t.device().endpoint()));
             boolean fold = count > config.burstLimit() && n.priority() != Priority.CRITICAL;
             if (fold) {
-                deliveries.add(new Row(ids.next(), Delivery.Kind.NOTIFICATION, n.id(), t.id(), n.userId(), origin,
-                        "coalesced", now, windowStart, now, now, null, t.device().deviceName()));
-                summaries.add(new Row(ids.next(), Delivery.Kind.SUMMARY, null, t.id(), n.userId(), origin,
-                        "pending", windowStart.plus(window), windowStart, now, null, null, t.device().deviceName()));
+                deliveries.add(new Row(
+                        ids.next(),
+                        Delivery.Kind.NOTIFICATION,
+                        n.id(),
+                        t.id(),
+                        n.userId(),
+                        origin,
+                        "coalesced",
+                        now,
+                        windowStart,
+                        now,
+                        now,
+                        null,
+                        t.device().deviceName()));
+                summaries.add(new Row(
+                        ids.next(),
+                        Delivery.Kind.SUMMARY,
+                        null,
+                        t.id(),
+                        n.userId(),
+                        origin,
+                        "pending",
+                        windowStart.plus(window),
+                        windowStart,
+                        now,
+                        null,
+                        null,
+                        t.device().deviceName()));
             } else if (handOffs.size() < room) {
-                Row leased = new Row(ids.next(), Delivery.Kind.NOTIFICATION, n.id(), t.id(), n.userId(), origin,
-                        "sending", now, null, now, null, leaseUntil, t.device().deviceName());
+                Row leased = new Row(
+                        ids.next(),
+                        Delivery.Kind.NOTIFICATION,
+                        n.id(),
+                        t.id(),
+                        n.userId(),
+                        origin,
+                        "sending",
+                        now,
+                        null,
+                        now,
+                        null,
+                        leaseUntil,
+                        t.device().deviceName());
                 deliveries.add(leased);
                 handOffs.add(new DeliveryWorkers.HandOff(leased.delivery(), t.device(), n));
             } else {
-                deliveries.add(new Row(ids.next(), Delivery.Kind.NOTIFICATION, n.id(), t.id(), n.userId(), origin,
-                        "pending", now, null, now, null, null, t.device().deviceName()));
+                deliveries.add(new Row(
+                        ids.next(),
+                        Delivery.Kind.NOTIFICATION,
+                        n.id(),
+                        t.id(),
+                        n.userId(),
+                        origin,
+                        "pending",
+                        now,
+                        null,
+                        now,
+                        null,
+                        null,
+                        t.device().deviceName()));
             }
         }
         JdbcBatch.execute(h, UPSERT_BURST, bursts, (st, b) -> {
@@ -183,7 +255,7 @@ public final class Outbox implements NotificationListener {
         JdbcBatch.execute(h, INSERT_SUMMARY, summaries, this::bindRow);
         boolean queued = deliveries.stream().anyMatch(r -> r.state().equals("pending"));
         if (handOffs.isEmpty() && !queued) {
-            return NOTHING;
+            return Outbox::nothing;
         }
         return () -> {
             if (!handOffs.isEmpty()) {
@@ -210,4 +282,7 @@ public final class Outbox implements NotificationListener {
         dialect.bindInstant(st, 12, r.leaseUntil());
         st.setString(13, r.deviceName());
     }
+
+    /** The after-commit action when nothing was queued. */
+    private static void nothing() {}
 }

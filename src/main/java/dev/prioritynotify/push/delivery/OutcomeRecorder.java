@@ -80,7 +80,10 @@ final class OutcomeRecorder {
             } catch (RuntimeException e) {
                 // Unwritten outcomes are not lost: the leases expire and the pushes are sent again.
                 if (attempt == 3 || finishing) {
-                    log.warn("could not record {} push outcomes ({}); they will be retried when their lease expires", batch.size(), e.toString());
+                    log.warn(
+                            "could not record {} push outcomes ({}); they will be retried when their lease expires",
+                            batch.size(),
+                            e.toString());
                     return;
                 }
             }

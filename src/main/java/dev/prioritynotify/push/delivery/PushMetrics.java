@@ -16,14 +16,23 @@ public final class PushMetrics {
 
     public PushMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.retries = Counter.builder("push_retries").description("push attempts scheduled for another try").register(registry);
-        this.duration = Timer.builder("push_notification_duration").description("time of one request to a push service")
-                .publishPercentileHistogram().register(registry);
+        this.retries = Counter.builder("push_retries")
+                .description("push attempts scheduled for another try")
+                .register(registry);
+        this.duration = Timer.builder("push_notification_duration")
+                .description("time of one request to a push service")
+                .publishPercentileHistogram()
+                .register(registry);
     }
 
     void sent(String result, Duration took) {
-        sent.computeIfAbsent(result, r -> Counter.builder("push_notifications_sent").tag("result", r)
-                .description("push requests by outcome").register(registry)).increment();
+        sent.computeIfAbsent(
+                        result,
+                        r -> Counter.builder("push_notifications_sent")
+                                .tag("result", r)
+                                .description("push requests by outcome")
+                                .register(registry))
+                .increment();
         duration.record(took);
     }
 

@@ -1,11 +1,10 @@
 package dev.prioritynotify.push.delivery;
 
-import dev.prioritynotify.webpush.WebPushEncryption;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.prioritynotify.config.Config;
 import dev.prioritynotify.notification.Notification;
+import dev.prioritynotify.webpush.WebPushEncryption;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;

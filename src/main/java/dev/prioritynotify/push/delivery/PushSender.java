@@ -1,13 +1,12 @@
 package dev.prioritynotify.push.delivery;
 
+import dev.prioritynotify.config.Config;
+import dev.prioritynotify.notification.Priority;
 import dev.prioritynotify.push.subscription.EndpointPolicy;
 import dev.prioritynotify.push.subscription.PushSubscription;
 import dev.prioritynotify.webpush.Endpoints;
 import dev.prioritynotify.webpush.VapidSigner;
 import dev.prioritynotify.webpush.WebPushEncryption;
-
-import dev.prioritynotify.config.Config;
-import dev.prioritynotify.notification.Priority;
 import java.net.ConnectException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -68,14 +67,24 @@ public final class PushSender implements AutoCloseable {
     /** Push services whose first connection is being opened, and what waits for it (see {@link #dispatch}). */
     private final ConcurrentHashMap<String, CompletableFuture<Void>> connecting = new ConcurrentHashMap<>();
 
-    public PushSender(WebPushEncryption encryption, VapidSigner signer, EndpointPolicy policy, Config.Push config, InstantSource clock) {
+    public PushSender(
+            WebPushEncryption encryption,
+            VapidSigner signer,
+            EndpointPolicy policy,
+            Config.Push config,
+            InstantSource clock) {
         // Certificates are verified against the JDK's trust store, host names included.
         this(encryption, signer, policy, config, clock, new SslContextFactory.Client());
     }
 
     /** With the given TLS settings (tests trust their own push service's certificate this way). */
-    PushSender(WebPushEncryption encryption, VapidSigner signer, EndpointPolicy policy, Config.Push config, InstantSource clock,
-               SslContextFactory.Client tls) {
+    PushSender(
+            WebPushEncryption encryption,
+            VapidSigner signer,
+            EndpointPolicy policy,
+            Config.Push config,
+            InstantSource clock,
+            SslContextFactory.Client tls) {
         this.client = startClient(config.requestTimeout(), tls);
         this.encryption = encryption;
         this.signer = signer;
@@ -92,8 +101,10 @@ public final class PushSender implements AutoCloseable {
         threads.setName("push-client");
         threads.setDaemon(true);
         connector.setExecutor(threads);
-        HttpClientTransportDynamic transport = new HttpClientTransportDynamic(connector,
-                new ClientConnectionFactoryOverHTTP2.HTTP2(new HTTP2Client(connector)), HttpClientConnectionFactory.HTTP11);
+        HttpClientTransportDynamic transport = new HttpClientTransportDynamic(
+                connector,
+                new ClientConnectionFactoryOverHTTP2.HTTP2(new HTTP2Client(connector)),
+                HttpClientConnectionFactory.HTTP11);
         HttpClient client = new HttpClient(transport);
         client.setExecutor(threads);
         client.setFollowRedirects(false);
@@ -126,7 +137,8 @@ public final class PushSender implements AutoCloseable {
         URI endpoint = subscription.endpointUri();
         Optional<String> refusal = policy.refusal(endpoint);
         if (refusal.isPresent()) {
-            return CompletableFuture.completedFuture(new SendResult.NotAllowed("not sent: the endpoint policy refuses it: " + refusal.get()));
+            return CompletableFuture.completedFuture(
+                    new SendResult.NotAllowed("not sent: the endpoint policy refuses it: " + refusal.get()));
         }
         byte[] body = encryption.encrypt(subscription.keys(), message.payload());
         Request request = client.newRequest(endpoint)
@@ -172,13 +184,14 @@ public final class PushSender implements AutoCloseable {
                 return;
             }
         }
-        opening.thenRun(() -> request.send(new Answer(result)));
+        // Not kept: the request's Answer completes the push's own future, whatever happens.
+        var unused = opening.thenRun(() -> request.send(new Answer(result)));
     }
 
     /** Collects the status, {@code Retry-After} and the start of the body, then classifies. */
     private final class Answer implements Response.Listener {
         private final CompletableFuture<SendResult> result;
-        private Runnable whenComplete = () -> { };
+        private Runnable whenComplete = () -> {};
         private byte[] reason;
         private int reasonLength;
 
@@ -209,7 +222,9 @@ public final class PushSender implements AutoCloseable {
             SendResult outcome;
             if (r.getResponseFailure() == null && r.getRequestFailure() == null) {
                 Response response = r.getResponse();
-                outcome = classify(response.getStatus(), Optional.ofNullable(response.getHeaders().get(HttpHeader.RETRY_AFTER)),
+                outcome = classify(
+                        response.getStatus(),
+                        Optional.ofNullable(response.getHeaders().get(HttpHeader.RETRY_AFTER)),
                         reason == null ? "" : new String(reason, 0, reasonLength, StandardCharsets.UTF_8));
             } else {
                 outcome = failure(r.getFailure());
@@ -221,22 +236,26 @@ public final class PushSender implements AutoCloseable {
 
     private SendResult failure(Throwable failure) {
         if (failure instanceof TimeoutException) {
-            return new SendResult.Retryable(null, "timeout after " + config.requestTimeout().toSeconds() + " s");
+            return new SendResult.Retryable(
+                    null, "timeout after " + config.requestTimeout().toSeconds() + " s");
         }
         if (failure instanceof ConnectException) {
             return new SendResult.Retryable(null, "connection refused");
         }
-        return new SendResult.Retryable(null, "connection failed: " + failure.getClass().getSimpleName());
+        return new SendResult.Retryable(
+                null, "connection failed: " + failure.getClass().getSimpleName());
     }
 
     SendResult classify(int status, Optional<String> retryAfter, String body) {
         return switch (status) {
             case 200, 201, 202 -> new SendResult.Delivered(status);
             case 404, 410 -> new SendResult.Gone(status);
-            case 429 -> new SendResult.RetryAfter(retryAfter.map(this::parseRetryAfter).orElse(DEFAULT_RETRY_AFTER));
-            default -> status >= 500
-                    ? new SendResult.Retryable(status, "push service answered " + status)
-                    : new SendResult.Rejected(status, "push service answered " + status + reason(body));
+            case 429 ->
+                new SendResult.RetryAfter(retryAfter.map(this::parseRetryAfter).orElse(DEFAULT_RETRY_AFTER));
+            default ->
+                status >= 500
+                        ? new SendResult.Retryable(status, "push service answered " + status)
+                        : new SendResult.Rejected(status, "push service answered " + status + reason(body));
         };
     }
 
@@ -249,7 +268,8 @@ public final class PushSender implements AutoCloseable {
             // an HTTP date, then
         }
         try {
-            Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            Instant at =
+                    ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
             Duration d = Duration.between(clock.instant(), at);
             return d.isNegative() ? Duration.ZERO : d;
         } catch (DateTimeParseException e) {
@@ -288,7 +308,10 @@ public final class PushSender implements AutoCloseable {
         }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(tag.getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 32);
+            return Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(digest)
+                    .substring(0, 32);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

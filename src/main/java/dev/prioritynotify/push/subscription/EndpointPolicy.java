@@ -45,7 +45,8 @@ public final class EndpointPolicy {
     /** With the given name resolution (tests give names addresses without asking DNS). */
     EndpointPolicy(List<String> allowedHosts, boolean allowInsecure, Function<String, InetAddress[]> resolver) {
         // An IPv6 literal may be listed as the URL writes it, in brackets.
-        this.allowedHosts = allowedHosts.stream().map(EndpointPolicy::unbracketed).toList();
+        this.allowedHosts =
+                allowedHosts.stream().map(EndpointPolicy::unbracketed).toList();
         this.allowInsecure = allowInsecure;
         this.resolver = resolver;
     }
@@ -74,7 +75,7 @@ public final class EndpointPolicy {
      */
     public Optional<String> refusal(URI uri) {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (uri.getHost() == null || !(scheme.equals("https") || allowInsecure && scheme.equals("http"))) {
+        if (uri.getHost() == null || !(scheme.equals("https") || (allowInsecure && scheme.equals("http")))) {
             return Optional.of("must be an https:// URL");
         }
         if (uri.getRawUserInfo() != null) {
@@ -83,7 +84,8 @@ public final class EndpointPolicy {
         String host = unbracketed(uri.getHost().toLowerCase(Locale.ROOT));
         boolean known = matches(host, KNOWN_PUSH_HOSTS);
         if (!known && !matches(host, allowedHosts)) {
-            return Optional.of("host " + host + " is not a known push service (the operator can add it to PUSH_ALLOWED_HOSTS)");
+            return Optional.of(
+                    "host " + host + " is not a known push service (the operator can add it to PUSH_ALLOWED_HOSTS)");
         }
         if (allowInsecure) {
             return Optional.empty();
@@ -128,9 +130,14 @@ public final class EndpointPolicy {
     static boolean isInternal(InetAddress a) {
         byte[] b = a.getAddress();
         boolean mappedV4 = b.length == 16 && isV4Mapped(b, EndpointPolicy::isInternal);
-        return a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress()
-                || a.isMulticastAddress() || isPrivate(a) || mappedV4
-                || b.length == 4 && (b[0] & 0xff) == 0;                                          // 0.0.0.0/8
+        return a.isLoopbackAddress()
+                || a.isSiteLocalAddress()
+                || a.isLinkLocalAddress()
+                || a.isAnyLocalAddress()
+                || a.isMulticastAddress()
+                || isPrivate(a)
+                || mappedV4
+                || (b.length == 4 && (b[0] & 0xff) == 0); // 0.0.0.0/8
     }
 
     /**
@@ -141,14 +148,14 @@ public final class EndpointPolicy {
     static boolean isPrivate(InetAddress a) {
         byte[] b = a.getAddress();
         if (b.length == 16) {
-            return (b[0] & 0xfe) == 0xfc || isV4Mapped(b, EndpointPolicy::isPrivate);                   // fc00::/7
+            return (b[0] & 0xfe) == 0xfc || isV4Mapped(b, EndpointPolicy::isPrivate); // fc00::/7
         }
         int first = b[0] & 0xff;
         int second = b[1] & 0xff;
-        return first == 10                                                                       // 10.0.0.0/8
-                || first == 172 && (second & 0xf0) == 16                                         // 172.16.0.0/12
-                || first == 192 && second == 168                                                 // 192.168.0.0/16
-                || first == 100 && (second & 0xc0) == 64;                                        // 100.64.0.0/10
+        return first == 10 // 10.0.0.0/8
+                || (first == 172 && (second & 0xf0) == 16) // 172.16.0.0/12
+                || (first == 192 && second == 168) // 192.168.0.0/16
+                || (first == 100 && (second & 0xc0) == 64); // 100.64.0.0/10
     }
 
     /** An IPv4 address written as IPv6 ({@code ::ffff:a.b.c.d}) is judged as the IPv4 address it is. */

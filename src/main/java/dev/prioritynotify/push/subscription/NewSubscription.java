@@ -1,8 +1,8 @@
 package dev.prioritynotify.push.subscription;
 
+import dev.prioritynotify.notification.Priority;
 import dev.prioritynotify.webpush.SubscriptionKeys;
 
-import dev.prioritynotify.notification.Priority;
-
 /** What the browser sent to subscribe, validated: its endpoint, keys and the device's settings. */
-public record NewSubscription(String endpoint, SubscriptionKeys keys, String userAgent, String deviceName, Priority minPriority) {}
+public record NewSubscription(
+        String endpoint, SubscriptionKeys keys, String userAgent, String deviceName, Priority minPriority) {}

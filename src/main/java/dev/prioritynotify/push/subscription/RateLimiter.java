@@ -25,8 +25,11 @@ public final class RateLimiter {
     /** @return 0 when allowed, otherwise the seconds until the window ends */
     public long acquire(String key) {
         long now = clock.millis();
-        Window w = windows.compute(key, (k, old) -> old == null || now - old.start >= windowMillis
-                ? new Window(now, 1) : new Window(old.start, old.count + 1));
+        Window w = windows.compute(
+                key,
+                (k, old) -> old == null || now - old.start >= windowMillis
+                        ? new Window(now, 1)
+                        : new Window(old.start, old.count + 1));
         if (windows.size() > 100_000) {
             windows.entrySet().removeIf(e -> now - e.getValue().start >= windowMillis);
         }

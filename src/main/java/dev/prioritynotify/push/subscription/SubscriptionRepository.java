@@ -1,21 +1,19 @@
 package dev.prioritynotify.push.subscription;
 
-import dev.prioritynotify.webpush.SubscriptionKeys;
-
 import dev.prioritynotify.notification.Priority;
 import dev.prioritynotify.store.Database;
 import dev.prioritynotify.store.Dialect;
 import dev.prioritynotify.store.Ids;
 import dev.prioritynotify.store.JdbcBatch;
+import dev.prioritynotify.webpush.SubscriptionKeys;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.List;
-import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
@@ -25,8 +23,11 @@ public final class SubscriptionRepository {
     /** The columns {@link #read} maps. */
     private static final String COLUMNS = "id, user_id, endpoint, p256dh, auth, user_agent, device_name, min_priority, "
             + "created_at, updated_at, last_used_at, last_error, failure_count";
-    private static final String SELECT_BY_ENDPOINT = "SELECT " + COLUMNS + " FROM push_subscriptions WHERE endpoint = :endpoint";
-    private static final String SELECT_BY_USER = "SELECT " + COLUMNS + " FROM push_subscriptions WHERE user_id = :userId ORDER BY created_at";
+
+    private static final String SELECT_BY_ENDPOINT =
+            "SELECT " + COLUMNS + " FROM push_subscriptions WHERE endpoint = :endpoint";
+    private static final String SELECT_BY_USER =
+            "SELECT " + COLUMNS + " FROM push_subscriptions WHERE user_id = :userId ORDER BY created_at";
     private static final String SELECT_ALL = "SELECT " + COLUMNS + " FROM push_subscriptions ORDER BY created_at";
     private static final String INSERT_SUBSCRIPTION = """
             INSERT INTO push_subscriptions (id, user_id, endpoint, p256dh, auth, user_agent, device_name, min_priority,
@@ -38,7 +39,9 @@ public final class SubscriptionRepository {
                    device_name = :deviceName, min_priority = :minPriority, updated_at = :now,
                    last_error = NULL, failure_count = 0
             WHERE endpoint = :endpoint""";
-    private static final String DELETE_BY_ENDPOINT = "DELETE FROM push_subscriptions WHERE endpoint = :endpoint AND user_id = :userId";
+
+    private static final String DELETE_BY_ENDPOINT =
+            "DELETE FROM push_subscriptions WHERE endpoint = :endpoint AND user_id = :userId";
     private static final String DELETE_BY_ID = "DELETE FROM push_subscriptions WHERE id = :id AND user_id = :userId";
     private static final String DELETE_GONE = "DELETE FROM push_subscriptions WHERE id = :id";
     /**
@@ -57,18 +60,22 @@ public final class SubscriptionRepository {
               AND id IN (%s)""";
     /** {@code last_used_at} is exact to this much (as API tokens' is). */
     static final Duration LAST_USED_GRANULARITY = Duration.ofMinutes(1);
+
     private static final String MARK_FAILED = """
             UPDATE push_subscriptions SET failure_count = failure_count + 1, last_error = :error,
                    failing_since = COALESCE(failing_since, :now)
             WHERE id = :id""";
 
-    private static final String SELECT_OF_USERS = "SELECT " + COLUMNS + " FROM push_subscriptions WHERE user_id IN (<userIds>) ORDER BY id";
+    private static final String SELECT_OF_USERS =
+            "SELECT " + COLUMNS + " FROM push_subscriptions WHERE user_id IN (<userIds>) ORDER BY id";
     /** Locks the devices in id order before they are updated (see {@link #lockInIdOrder}). */
-    private static final String LOCK_IN_ID_ORDER = "SELECT id FROM push_subscriptions WHERE id IN (<ids>) ORDER BY id FOR UPDATE";
+    private static final String LOCK_IN_ID_ORDER =
+            "SELECT id FROM push_subscriptions WHERE id IN (<ids>) ORDER BY id FOR UPDATE";
     /** A device whose pushes have failed for the whole window, with no success since, is dead. */
     private static final String DELETE_STALE = """
             DELETE FROM push_subscriptions WHERE failing_since < :cutoff
                    AND (last_used_at IS NULL OR last_used_at < failing_since)""";
+
     private static final String SELECT_EXISTING = "SELECT id FROM push_subscriptions WHERE id IN (<ids>)";
 
     private final Database db;
@@ -97,8 +104,9 @@ public final class SubscriptionRepository {
 
     private static boolean isUniqueViolation(Exception e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLException sql && ("23505".equals(sql.getSQLState())
-                    || sql.getMessage() != null && sql.getMessage().contains("UNIQUE constraint failed"))) {
+            if (t instanceof java.sql.SQLException sql
+                    && ("23505".equals(sql.getSQLState())
+                            || (sql.getMessage() != null && sql.getMessage().contains("UNIQUE constraint failed")))) {
                 return true;
             }
         }
@@ -107,7 +115,11 @@ public final class SubscriptionRepository {
 
     private Upserted tryUpsert(UUID userId, NewSubscription s, Instant now) {
         return db.inTransaction(h -> {
-            boolean exists = h.createQuery(SELECT_BY_ENDPOINT).bind("endpoint", s.endpoint()).map(this::map).findOne().isPresent();
+            boolean exists = h.createQuery(SELECT_BY_ENDPOINT)
+                    .bind("endpoint", s.endpoint())
+                    .map(this::map)
+                    .findOne()
+                    .isPresent();
             var update = h.createUpdate(exists ? UPDATE_SUBSCRIPTION : INSERT_SUBSCRIPTION)
                     .bind("userId", userId)
                     .bind("endpoint", s.endpoint())
@@ -121,37 +133,59 @@ public final class SubscriptionRepository {
                 update.bind("id", ids.next());
             }
             update.execute();
-            PushSubscription stored = h.createQuery(SELECT_BY_ENDPOINT).bind("endpoint", s.endpoint()).map(this::map).one();
+            PushSubscription stored = h.createQuery(SELECT_BY_ENDPOINT)
+                    .bind("endpoint", s.endpoint())
+                    .map(this::map)
+                    .one();
             return new Upserted(stored, !exists);
         });
     }
 
     public List<PushSubscription> listByUser(UUID userId) {
-        return db.jdbi().withHandle(h -> h.createQuery(SELECT_BY_USER).bind("userId", userId).map(this::map).list());
+        return db.jdbi()
+                .withHandle(h -> h.createQuery(SELECT_BY_USER)
+                        .bind("userId", userId)
+                        .map(this::map)
+                        .list());
     }
 
     public List<PushSubscription> findByIds(List<UUID> ids) {
         if (ids.isEmpty()) {
             return List.of();
         }
-        return db.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM push_subscriptions WHERE id IN (<ids>)")
-                .bindList("ids", ids).map(this::map).list());
+        return db.jdbi()
+                .withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM push_subscriptions WHERE id IN (<ids>)")
+                        .bindList("ids", ids)
+                        .map(this::map)
+                        .list());
     }
 
     public long count() {
-        return db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM push_subscriptions").mapTo(Long.class).one());
+        return db.jdbi()
+                .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM push_subscriptions")
+                        .mapTo(Long.class)
+                        .one());
     }
 
     public List<PushSubscription> listAll() {
-        return db.jdbi().withHandle(h -> h.createQuery(SELECT_ALL).map(this::map).list());
+        return db.jdbi()
+                .withHandle(h -> h.createQuery(SELECT_ALL).map(this::map).list());
     }
 
     public boolean deleteByEndpoint(UUID userId, String endpoint) {
-        return db.inTransaction(h -> h.createUpdate(DELETE_BY_ENDPOINT).bind("endpoint", endpoint).bind("userId", userId).execute()) > 0;
+        return db.inTransaction(h -> h.createUpdate(DELETE_BY_ENDPOINT)
+                        .bind("endpoint", endpoint)
+                        .bind("userId", userId)
+                        .execute())
+                > 0;
     }
 
     public boolean deleteById(UUID userId, UUID id) {
-        return db.inTransaction(h -> h.createUpdate(DELETE_BY_ID).bind("id", id).bind("userId", userId).execute()) > 0;
+        return db.inTransaction(h -> h.createUpdate(DELETE_BY_ID)
+                        .bind("id", id)
+                        .bind("userId", userId)
+                        .execute())
+                > 0;
     }
 
     /** The push service said the subscription no longer exists (404/410). */
@@ -172,7 +206,10 @@ public final class SubscriptionRepository {
      * order their burst counters are written in (see the delivery outbox).
      */
     public List<PushSubscription> ofUsers(Handle h, Collection<UUID> userIds) {
-        return h.createQuery(SELECT_OF_USERS).bindList("userIds", List.copyOf(userIds)).map(this::map).list();
+        return h.createQuery(SELECT_OF_USERS)
+                .bindList("userIds", List.copyOf(userIds))
+                .map(this::map)
+                .list();
     }
 
     /**
@@ -182,7 +219,10 @@ public final class SubscriptionRepository {
      */
     public void lockInIdOrder(Handle h, Collection<UUID> ids) {
         if (db.dialect() == Dialect.POSTGRESQL && !ids.isEmpty()) {
-            h.createQuery(LOCK_IN_ID_ORDER).bindList("ids", List.copyOf(ids)).mapTo(String.class).list();
+            h.createQuery(LOCK_IN_ID_ORDER)
+                    .bindList("ids", List.copyOf(ids))
+                    .mapTo(String.class)
+                    .list();
         }
     }
 
@@ -203,7 +243,8 @@ public final class SubscriptionRepository {
 
     /** Daily: removes devices that have only failed since before {@code cutoff}. */
     public int deleteStale(Instant cutoff) {
-        return db.inTransaction(h -> h.createUpdate(DELETE_STALE).bind("cutoff", cutoff).execute());
+        return db.inTransaction(
+                h -> h.createUpdate(DELETE_STALE).bind("cutoff", cutoff).execute());
     }
 
     /** Which of these devices still exist. */
@@ -212,7 +253,10 @@ public final class SubscriptionRepository {
         Dialect d = db.dialect();
         db.jdbi().useHandle(h -> {
             for (List<UUID> chunk : JdbcBatch.chunks(ids)) {
-                found.addAll(h.createQuery(SELECT_EXISTING).bindList("ids", chunk).map((rs, ctx) -> d.uuid(rs, "id")).list());
+                found.addAll(h.createQuery(SELECT_EXISTING)
+                        .bindList("ids", chunk)
+                        .map((rs, ctx) -> d.uuid(rs, "id"))
+                        .list());
             }
         });
         return found;
@@ -235,7 +279,11 @@ public final class SubscriptionRepository {
     }
 
     public void markFailed(UUID id, String error, Instant now) {
-        db.inTransaction(h -> h.createUpdate(MARK_FAILED).bind("id", id).bind("error", error).bind("now", now).execute());
+        db.inTransaction(h -> h.createUpdate(MARK_FAILED)
+                .bind("id", id)
+                .bind("error", error)
+                .bind("now", now)
+                .execute());
     }
 
     private PushSubscription map(ResultSet rs, StatementContext ctx) throws SQLException {
@@ -244,9 +292,18 @@ public final class SubscriptionRepository {
 
     /** A row of {@link #COLUMNS}. */
     private static PushSubscription read(ResultSet rs, Dialect d) throws SQLException {
-        return new PushSubscription(d.uuid(rs, "id"), d.uuid(rs, "user_id"), rs.getString("endpoint"),
-                SubscriptionKeys.parse(rs.getString("p256dh"), rs.getString("auth")), rs.getString("user_agent"),
-                rs.getString("device_name"), Priority.parse(rs.getString("min_priority")), d.instant(rs, "created_at"),
-                d.instant(rs, "updated_at"), d.instant(rs, "last_used_at"), rs.getString("last_error"), rs.getInt("failure_count"));
+        return new PushSubscription(
+                d.uuid(rs, "id"),
+                d.uuid(rs, "user_id"),
+                rs.getString("endpoint"),
+                SubscriptionKeys.parse(rs.getString("p256dh"), rs.getString("auth")),
+                rs.getString("user_agent"),
+                rs.getString("device_name"),
+                Priority.parse(rs.getString("min_priority")),
+                d.instant(rs, "created_at"),
+                d.instant(rs, "updated_at"),
+                d.instant(rs, "last_used_at"),
+                rs.getString("last_error"),
+                rs.getInt("failure_count"));
     }
 }

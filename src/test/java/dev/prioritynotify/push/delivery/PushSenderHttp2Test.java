@@ -1,19 +1,18 @@
 package dev.prioritynotify.push.delivery;
 
-import dev.prioritynotify.push.subscription.EndpointPolicy;
-import dev.prioritynotify.push.subscription.PushSubscription;
-import dev.prioritynotify.webpush.CryptoProviders;
-import dev.prioritynotify.webpush.VapidKeys;
-import dev.prioritynotify.webpush.VapidSigner;
-import dev.prioritynotify.webpush.WebPushEncryption;
-import dev.prioritynotify.webpush.WebPushTestDecryptor;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prioritynotify.config.Config;
 import dev.prioritynotify.config.Settings;
 import dev.prioritynotify.notification.Priority;
+import dev.prioritynotify.push.subscription.EndpointPolicy;
+import dev.prioritynotify.push.subscription.PushSubscription;
 import dev.prioritynotify.support.MutableClock;
+import dev.prioritynotify.webpush.CryptoProviders;
+import dev.prioritynotify.webpush.VapidKeys;
+import dev.prioritynotify.webpush.VapidSigner;
+import dev.prioritynotify.webpush.WebPushEncryption;
+import dev.prioritynotify.webpush.WebPushTestDecryptor;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,6 +56,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PushSenderHttp2Test {
     @TempDir
     static Path keys;
+
     static Path keystore;
 
     MutableClock clock = MutableClock.atNow();
@@ -69,16 +69,43 @@ class PushSenderHttp2Test {
     final java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
 
     /** One request as the push service saw it. */
-    record Arrived(String path, String protocol, String authorization, String ttl, String urgency, String topic,
-                   String contentEncoding, String plaintext) {}
+    record Arrived(
+            String path,
+            String protocol,
+            String authorization,
+            String ttl,
+            String urgency,
+            String topic,
+            String contentEncoding,
+            String plaintext) {}
 
     @BeforeAll
     static void certificate() throws Exception {
         keystore = keys.resolve("push-service.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "push", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1",
-                "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(),
-                "-storepass", "changeit").redirectErrorStream(true).start();
+        Process keytool = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "push",
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-dname",
+                        "CN=127.0.0.1",
+                        "-ext",
+                        "SAN=ip:127.0.0.1",
+                        "-validity",
+                        "2",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        keystore.toString(),
+                        "-storepass",
+                        "changeit")
+                .redirectErrorStream(true)
+                .start();
         String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(keytool.exitValue()).as(output).isZero();
@@ -105,7 +132,8 @@ class PushSenderHttp2Test {
         http.addCustomizer(new SecureRequestCustomizer(false));
         ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory(protocols);
         alpn.setDefaultProtocol("http/1.1");
-        List<ConnectionFactory> factories = new ArrayList<>(List.of(new SslConnectionFactory(tls, alpn.getProtocol()), alpn));
+        List<ConnectionFactory> factories =
+                new ArrayList<>(List.of(new SslConnectionFactory(tls, alpn.getProtocol()), alpn));
         if (List.of(protocols).contains("h2")) {
             factories.add(new HTTP2ServerConnectionFactory(http));
         }
@@ -130,10 +158,15 @@ class PushSenderHttp2Test {
                 buffer.get(body);
                 String device = path.substring(path.lastIndexOf('/') + 1);
                 String plaintext = new String(browsers.get(device).decrypt(body), StandardCharsets.UTF_8);
-                arrived.add(new Arrived(path, request.getConnectionMetaData().getProtocol(),
-                        request.getHeaders().get(HttpHeader.AUTHORIZATION), request.getHeaders().get("TTL"),
-                        request.getHeaders().get("Urgency"), request.getHeaders().get("Topic"),
-                        request.getHeaders().get(HttpHeader.CONTENT_ENCODING), plaintext));
+                arrived.add(new Arrived(
+                        path,
+                        request.getConnectionMetaData().getProtocol(),
+                        request.getHeaders().get(HttpHeader.AUTHORIZATION),
+                        request.getHeaders().get("TTL"),
+                        request.getHeaders().get("Urgency"),
+                        request.getHeaders().get("Topic"),
+                        request.getHeaders().get(HttpHeader.CONTENT_ENCODING),
+                        plaintext));
                 String[] segments = path.split("/");
                 if (segments[2].equals("held")) {
                     held.await(10, TimeUnit.SECONDS);
@@ -162,9 +195,15 @@ class PushSenderHttp2Test {
 
     private PushSender sender(SslContextFactory.Client tls) {
         Config.Push config = Config.from(Settings.of(Map.of())).push();
-        VapidSigner signer = new VapidSigner(VapidKeys.generate(), "mailto:ops@example.com", CryptoProviders.jdk(), clock);
-        return new PushSender(new WebPushEncryption(CryptoProviders.jdk()), signer, new EndpointPolicy(List.of("127.0.0.1"), true),
-                config, clock, tls);
+        VapidSigner signer =
+                new VapidSigner(VapidKeys.generate(), "mailto:ops@example.com", CryptoProviders.jdk(), clock);
+        return new PushSender(
+                new WebPushEncryption(CryptoProviders.jdk()),
+                signer,
+                new EndpointPolicy(List.of("127.0.0.1"), true),
+                config,
+                clock,
+                tls);
     }
 
     private static SslContextFactory.Client trusting(Path keystore) {
@@ -185,8 +224,19 @@ class PushSenderHttp2Test {
         String id = "d" + browsers.size();
         browsers.put(id, browser);
         Instant now = clock.instant();
-        return new PushSubscription(java.util.UUID.randomUUID(), java.util.UUID.randomUUID(),
-                origin + "/push/" + answer + "/" + id, browser.subscriptionKeys(), null, null, Priority.LOW, now, now, null, null, 0);
+        return new PushSubscription(
+                java.util.UUID.randomUUID(),
+                java.util.UUID.randomUUID(),
+                origin + "/push/" + answer + "/" + id,
+                browser.subscriptionKeys(),
+                null,
+                null,
+                Priority.LOW,
+                now,
+                now,
+                null,
+                null,
+                0);
     }
 
     private static PushSender.Message message(String text) {
@@ -213,8 +263,12 @@ class PushSenderHttp2Test {
             assertThat(a.topic()).isEqualTo(PushSender.topic("disk space"));
         });
         assertThat(arrived.stream().map(Arrived::plaintext).toList())
-                .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, 40).mapToObj(i -> "{\"title\":\"push " + i + "\"}").toList());
-        assertThat(connections.get()).as("TLS connections opened to the push service").isEqualTo(1);
+                .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, 40)
+                        .mapToObj(i -> "{\"title\":\"push " + i + "\"}")
+                        .toList());
+        assertThat(connections.get())
+                .as("TLS connections opened to the push service")
+                .isEqualTo(1);
     }
 
     @Test
@@ -239,19 +293,23 @@ class PushSenderHttp2Test {
     void answersOverHttp2AreClassifiedWithTheirHeadersAndReasons() throws Exception {
         String origin = startPushService("h2", "http/1.1");
         sender = sender(trusting(keystore));
-        assertThat(sender.send(device(origin, 410), message("{}")).get(10, TimeUnit.SECONDS)).isEqualTo(new SendResult.Gone(410));
+        assertThat(sender.send(device(origin, 410), message("{}")).get(10, TimeUnit.SECONDS))
+                .isEqualTo(new SendResult.Gone(410));
         assertThat(sender.send(device(origin, 429), message("{}")).get(10, TimeUnit.SECONDS))
                 .isEqualTo(new SendResult.RetryAfter(Duration.ofSeconds(7)));
-        assertThat(sender.send(device(origin, 503), message("{}")).get(10, TimeUnit.SECONDS)).isInstanceOf(SendResult.Retryable.class);
+        assertThat(sender.send(device(origin, 503), message("{}")).get(10, TimeUnit.SECONDS))
+                .isInstanceOf(SendResult.Retryable.class);
         assertThat(sender.send(device(origin, 401), message("{}")).get(10, TimeUnit.SECONDS))
-                .isEqualTo(new SendResult.Rejected(401, "push service answered 401: {\"reason\": \"VAPID key mismatch\"}"));
+                .isEqualTo(new SendResult.Rejected(
+                        401, "push service answered 401: {\"reason\": \"VAPID key mismatch\"}"));
     }
 
     @Test
     void aPushServiceWithoutHttp2IsSpokenToInHttp11() throws Exception {
         String origin = startPushService("http/1.1");
         sender = sender(trusting(keystore));
-        assertThat(sender.send(device(origin, 201), message("{\"title\":\"old school\"}")).get(10, TimeUnit.SECONDS))
+        assertThat(sender.send(device(origin, 201), message("{\"title\":\"old school\"}"))
+                        .get(10, TimeUnit.SECONDS))
                 .isEqualTo(new SendResult.Delivered(201));
         assertThat(arrived).singleElement().satisfies(a -> {
             assertThat(a.protocol()).isEqualTo("HTTP/1.1");
@@ -263,7 +321,8 @@ class PushSenderHttp2Test {
     void aCertificateNotTrustedByTheJdkFailsThePushWithoutSendingIt() throws Exception {
         String origin = startPushService("h2", "http/1.1");
         sender = sender(new SslContextFactory.Client());
-        SendResult result = sender.send(device(origin, 201), message("{\"title\":\"secret\"}")).get(10, TimeUnit.SECONDS);
+        SendResult result = sender.send(device(origin, 201), message("{\"title\":\"secret\"}"))
+                .get(10, TimeUnit.SECONDS);
         assertThat(result).isInstanceOf(SendResult.Retryable.class);
         assertThat(((SendResult.Retryable) result).reason()).contains("SSLHandshakeException");
         assertThat(arrived).isEmpty();
@@ -276,6 +335,7 @@ class PushSenderHttp2Test {
         assertThat(sender.send(device(origin, 400), message("{}")).get(10, TimeUnit.SECONDS))
                 .isEqualTo(new SendResult.Rejected(400, "push service answered 400: " + "x".repeat(200) + "…"));
         // The connection is still usable: the rest of the body was consumed, not left in the stream.
-        assertThat(sender.send(device(origin, 201), message("{}")).get(10, TimeUnit.SECONDS)).isEqualTo(new SendResult.Delivered(201));
+        assertThat(sender.send(device(origin, 201), message("{}")).get(10, TimeUnit.SECONDS))
+                .isEqualTo(new SendResult.Delivered(201));
     }
 }

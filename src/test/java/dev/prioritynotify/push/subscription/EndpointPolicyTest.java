@@ -37,29 +37,47 @@ class EndpointPolicyTest {
 
     @Test
     void aListedHostMayResolveToAPrivateAddress() {
-        EndpointPolicy lan = new EndpointPolicy(List.of("10.1.2.3", "172.16.0.5", "192.168.1.20", "100.64.1.2", "[fd00::1]"), false);
+        EndpointPolicy lan =
+                new EndpointPolicy(List.of("10.1.2.3", "172.16.0.5", "192.168.1.20", "100.64.1.2", "[fd00::1]"), false);
         assertThat(refusal(lan, "https://10.1.2.3/push/x")).isNull();
         assertThat(refusal(lan, "https://172.16.0.5:8443/push/x")).isNull();
         assertThat(refusal(lan, "https://192.168.1.20/push/x")).isNull();
-        assertThat(refusal(lan, "https://100.64.1.2/push/x")).as("CGNAT, as tailnets use it").isNull();
-        assertThat(refusal(lan, "https://[fd00::1]/push/x")).as("IPv6 unique local").isNull();
-        assertThat(refusal(lan, "http://10.1.2.3/push/x")).as("still https only").isEqualTo("endpoint: must be an https:// URL");
+        assertThat(refusal(lan, "https://100.64.1.2/push/x"))
+                .as("CGNAT, as tailnets use it")
+                .isNull();
+        assertThat(refusal(lan, "https://[fd00::1]/push/x"))
+                .as("IPv6 unique local")
+                .isNull();
+        assertThat(refusal(lan, "http://10.1.2.3/push/x"))
+                .as("still https only")
+                .isEqualTo("endpoint: must be an https:// URL");
     }
 
     @Test
     void aPrivateAddressNobodyListedIsRefused() {
         EndpointPolicy lan = new EndpointPolicy(List.of("10.1.2.3"), false);
-        assertThat(refusal(lan, "https://10.1.2.4/push/x")).startsWith("endpoint: host 10.1.2.4 is not a known push service");
+        assertThat(refusal(lan, "https://10.1.2.4/push/x"))
+                .startsWith("endpoint: host 10.1.2.4 is not a known push service");
     }
 
     @Test
     void loopbackLinkLocalMetadataUnspecifiedAndMulticastStayRefusedEvenWhenListed() {
-        List<String> hosts = List.of("127.0.0.1", "169.254.169.254", "fe80::1", "0.0.0.0", "224.0.0.1", "::1", "::",
-                "::ffff:127.0.0.1", "::ffff:169.254.169.254", "ff02::1");
+        List<String> hosts = List.of(
+                "127.0.0.1",
+                "169.254.169.254",
+                "fe80::1",
+                "0.0.0.0",
+                "224.0.0.1",
+                "::1",
+                "::",
+                "::ffff:127.0.0.1",
+                "::ffff:169.254.169.254",
+                "ff02::1");
         EndpointPolicy listed = new EndpointPolicy(hosts, false);
         for (String host : hosts) {
             String literal = host.contains(":") ? "[" + host + "]" : host;
-            assertThat(refusal(listed, "https://" + literal + "/push/x")).as(host)
+            assertThat(refusal(listed, "https://" + literal + "/push/x"))
+                    .as(host)
                     .isEqualTo("endpoint: host " + host + " resolves to an internal address");
         }
     }
@@ -73,10 +91,17 @@ class EndpointPolicyTest {
 
     /** Names resolved from a table, as a LAN's DNS would answer them. */
     private static InetAddress[] lanDns(String host) {
-        Map<String, byte[]> table = Map.of("push.lan", new byte[] {(byte) 192, (byte) 168, 1, 20},
-                "fcm.googleapis.com", new byte[] {10, 0, 0, 1}, "metadata.lan", new byte[] {(byte) 169, (byte) 254, (byte) 169, (byte) 254});
+        Map<String, byte[]> table = Map.of(
+                "push.lan",
+                new byte[] {(byte) 192, (byte) 168, 1, 20},
+                "fcm.googleapis.com",
+                new byte[] {10, 0, 0, 1},
+                "metadata.lan",
+                new byte[] {(byte) 169, (byte) 254, (byte) 169, (byte) 254});
         try {
-            return table.containsKey(host) ? new InetAddress[] {InetAddress.getByAddress(host, table.get(host))} : new InetAddress[0];
+            return table.containsKey(host)
+                    ? new InetAddress[] {InetAddress.getByAddress(host, table.get(host))}
+                    : new InetAddress[0];
         } catch (UnknownHostException e) {
             throw new AssertionError(e);
         }
@@ -84,11 +109,12 @@ class EndpointPolicyTest {
 
     @Test
     void aListedNameOnTheLanIsAcceptedButAKnownPushServiceResolvingPrivatelyIsNot() {
-        EndpointPolicy policy = new EndpointPolicy(List.of("push.lan", "fcm.googleapis.com", "metadata.lan"), false,
-                EndpointPolicyTest::lanDns);
+        EndpointPolicy policy = new EndpointPolicy(
+                List.of("push.lan", "fcm.googleapis.com", "metadata.lan"), false, EndpointPolicyTest::lanDns);
         assertThat(refusal(policy, "https://push.lan/wpush/v2/x")).isNull();
         assertThat(refusal(policy, "https://fcm.googleapis.com/fcm/send/x"))
                 .isEqualTo("endpoint: host fcm.googleapis.com resolves to an internal address");
-        assertThat(refusal(policy, "https://metadata.lan/x")).isEqualTo("endpoint: host metadata.lan resolves to an internal address");
+        assertThat(refusal(policy, "https://metadata.lan/x"))
+                .isEqualTo("endpoint: host metadata.lan resolves to an internal address");
     }
 }
