@@ -1,7 +1,7 @@
 package dev.prioritynotify.architecture;
 
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackages;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -30,11 +30,21 @@ class ArchitectureTest {
     };
 
     private static ArchRule dependsOnNothingOfTheProjectOutside(String pkg) {
+        return dependsOnlyOn(pkg);
+    }
+
+    /** Classes of {@code pkg} use nothing of the project but {@code pkg} itself and {@code allowed}. */
+    private static ArchRule dependsOnlyOn(String pkg, String... allowed) {
+        String[] packages = new String[allowed.length + 1];
+        packages[0] = ROOT + pkg + "..";
+        for (int i = 0; i < allowed.length; i++) {
+            packages[i + 1] = ROOT + allowed[i] + "..";
+        }
         return noClasses()
                 .that()
                 .resideInAPackage(ROOT + pkg + "..")
                 .should()
-                .dependOnClassesThat(resideInAPackage(ROOT + "..").and(resideOutsideOfPackage(ROOT + pkg + "..")));
+                .dependOnClassesThat(resideInAPackage(ROOT + "..").and(resideOutsideOfPackages(packages)));
     }
 
     @ArchTest
@@ -47,6 +57,16 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule configDependsOnNothingOfTheProject = dependsOnNothingOfTheProjectOutside(".config");
+
+    @ArchTest
+    static final ArchRule httpDependsOnNothingOfTheProject = dependsOnNothingOfTheProjectOutside(".http");
+
+    @ArchTest
+    static final ArchRule usersStandOnStorageAlone = dependsOnlyOn(".user", ".store", ".config")
+            .because("sign-in and tokens build on users; users know nothing of them");
+
+    @ArchTest
+    static final ArchRule tokensStandOnStorageAlone = dependsOnlyOn(".token", ".store", ".config");
 
     @ArchTest
     static final ArchRule storeDependsOnNoFeature = noClasses()
