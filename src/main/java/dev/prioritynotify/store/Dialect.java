@@ -11,8 +11,10 @@ import java.util.UUID;
 
 /**
  * The two databases differ in how they store times and UUIDs (SQLite: epoch milliseconds and
- * text; PostgreSQL: {@code timestamptz} and {@code uuid}). Everything else — the SQL itself — is
- * shared, so these conversions are the only place the dialects meet.
+ * text; PostgreSQL: {@code timestamptz} and {@code uuid}) and in how concurrent writers meet
+ * (SQLite: one writer for the whole file; PostgreSQL: row locks, several writers, other
+ * instances). Everything else, the SQL itself, is shared: repositories ask this type about both,
+ * never which database it is (ArchitectureTest).
  */
 public enum Dialect {
     SQLITE("sqlite") {
@@ -97,6 +99,23 @@ public enum Dialect {
 
     Dialect(String migrationFolder) {
         this.migrationFolder = migrationFolder;
+    }
+
+    /**
+     * Whether writers take row locks and run side by side (PostgreSQL). Then a batch that updates
+     * rows others update too takes their locks in one order first, so the writers queue instead of
+     * deadlocking. SQLite's single writer makes that unnecessary.
+     */
+    public boolean locksRows() {
+        return this == POSTGRESQL;
+    }
+
+    /**
+     * The clause that lets concurrent claimers skip each other's rows ({@code FOR UPDATE SKIP
+     * LOCKED}); empty where one writer at a time makes a claim atomic anyway.
+     */
+    public String skipLocked() {
+        return locksRows() ? "FOR UPDATE SKIP LOCKED" : "";
     }
 
     public String migrationLocation() {

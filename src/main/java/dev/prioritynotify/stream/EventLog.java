@@ -106,7 +106,7 @@ public final class EventLog implements NotificationListener {
             throw new IllegalArgumentException("one change per user in a batch of events");
         }
         Dialect d = db.dialect();
-        if (d == Dialect.POSTGRESQL && userIds.size() > 1) {
+        if (d.locksRows() && userIds.size() > 1) {
             h.createQuery(LOCK_USERS)
                     .bindList("userIds", userIds)
                     .mapTo(String.class)

@@ -9,6 +9,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import dev.prioritynotify.store.Dialect;
 
 /**
  * The map of the code: which package may use which. A change that crosses a line drawn here
@@ -141,4 +142,15 @@ class ArchitectureTest {
             .dependOnClassesThat()
             .resideInAPackage("org.jdbi..")
             .because("a feature that writes in another's transaction gets a store.Transaction (NotificationListener)");
+
+    @ArchTest
+    static final ArchRule onlyTheStoreAsksWhichDatabaseItIs = noClasses()
+            .that()
+            .resideOutsideOfPackages(ROOT + ".store..", ROOT + ".config..", ROOT + ".app..")
+            .should()
+            .accessField(Dialect.class, "POSTGRESQL")
+            .orShould()
+            .accessField(Dialect.class, "SQLITE")
+            .because(
+                    "repositories ask Dialect about a difference (locksRows, skipLocked, conversions), never which it is");
 }

@@ -77,7 +77,7 @@ public final class DeliveryRepository {
     public DeliveryRepository(Database db, SubscriptionRepository subscriptions) {
         this.db = db;
         this.subscriptions = subscriptions;
-        String lock = db.dialect() == Dialect.POSTGRESQL ? "FOR UPDATE SKIP LOCKED" : "";
+        String lock = db.dialect().skipLocked();
         this.claimSql = CLAIM_DUE.formatted("", lock);
         this.claimSqlWithExclusions = CLAIM_DUE.formatted("AND origin NOT IN (<busy>)", lock);
     }

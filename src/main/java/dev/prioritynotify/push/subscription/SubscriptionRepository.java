@@ -218,7 +218,7 @@ public final class SubscriptionRepository {
      * same rows; one locking order makes them queue instead of deadlocking. SQLite has one writer.
      */
     public void lockInIdOrder(Handle h, Collection<UUID> ids) {
-        if (db.dialect() == Dialect.POSTGRESQL && !ids.isEmpty()) {
+        if (db.dialect().locksRows() && !ids.isEmpty()) {
             h.createQuery(LOCK_IN_ID_ORDER)
                     .bindList("ids", List.copyOf(ids))
                     .mapTo(String.class)
