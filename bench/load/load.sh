@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Benchmark driver: builds the jar, starts a fresh server on a fresh database, creates the
-# user(s) and token(s) with the CLI, runs one load scenario from bench/Load.java, stops the
-# server and prints the results. Everything runs against 127.0.0.1 only.
+# Hub core benchmark driver: builds the jar, starts a fresh server on a fresh database, creates
+# the user(s) and token(s) with the CLI, runs one load scenario from bench/load/Load.java, stops
+# the server and prints the results. Everything runs against 127.0.0.1 only. Run it through the
+# benchmarks' entry point (bench/run.sh lists them):
 #
 #   bench/run.sh <scenario> <sqlite|postgres>
 #
@@ -21,7 +22,7 @@ db=${2:?usage: bench/run.sh <create|create16|sse> <sqlite|postgres>}
 case "$scenario" in create|create16|sse) ;; *) echo "unknown scenario $scenario" >&2; exit 2 ;; esac
 case "$db" in sqlite|postgres) ;; *) echo "unknown database $db" >&2; exit 2 ;; esac
 
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 JAVA="$JAVA_HOME/bin/java"
 PORT=${PORT:-18080}
@@ -101,12 +102,12 @@ load_start=$(date +%s.%N)
 status=0
 case "$scenario" in
   create|create16)
-    "$JAVA" bench/Load.java create --port "$PORT" --tokens-file "$TOKENS" --label "$scenario-$db" \
+    "$JAVA" bench/load/Load.java create --port "$PORT" --tokens-file "$TOKENS" --label "$scenario-$db" \
       --concurrency "${CONCURRENCY:-16}" --warmup-seconds "${WARMUP:-3}" \
       --requests "${REQUESTS:-20000}" --max-seconds "${MAX_SECONDS:-15}" | tee -a "$RESULT" || status=$?
     ;;
   sse)
-    "$JAVA" bench/Load.java sse --port "$PORT" --tokens-file "$TOKENS" --label "$scenario-$db" \
+    "$JAVA" bench/load/Load.java sse --port "$PORT" --tokens-file "$TOKENS" --label "$scenario-$db" \
       --streams "${STREAMS:-1000}" --rate "${RATE:-200}" --seconds "${DURATION:-10}" \
       --publishers "${PUBLISHERS:-8}" --warmup-seconds "${WARMUP:-3}" | tee -a "$RESULT" || status=$?
     ;;
@@ -133,7 +134,7 @@ if [[ -s "$WORK/server.log" ]]; then
   echo "# server log lines in total: $(wc -l < "$WORK/server.log")" | tee -a "$RESULT"
 fi
 if [[ "${JFR:-0}" == 1 && -f "${JFR_FILE:-}" ]]; then
-  "$JAVA" bench/JfrSummary.java "$JFR_FILE" 30 > "$OUT/$scenario-$db.profile.txt" 2>&1 || true
+  "$JAVA" bench/profile/JfrSummary.java "$JFR_FILE" 30 > "$OUT/$scenario-$db.profile.txt" 2>&1 || true
   echo "# JFR: $JFR_FILE; summary in $OUT/$scenario-$db.profile.txt" | tee -a "$RESULT"
   head -40 "$OUT/$scenario-$db.profile.txt" | tee -a "$RESULT"
 fi
