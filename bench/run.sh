@@ -1,140 +1,66 @@
 #!/usr/bin/env bash
-# Benchmark driver: builds the jar, starts a fresh server on a fresh database, creates the
-# user(s) and token(s) with the CLI, runs one load scenario from bench/Load.java, stops the
-# server and prints the results. Everything runs against 127.0.0.1 only.
+# The benchmarks' one entry point. Without arguments it lists them; with a name it runs one:
 #
-#   bench/run.sh <scenario> <sqlite|postgres>
+#   bench/run.sh                  the list: what each measures, its arguments, how long it takes
+#   bench/run.sh <name> [args]    run one; its knobs are environment variables (its script's header)
 #
-# Scenarios:
-#   create     POST /api/notifications, concurrency 16, one user and one token
-#   create16   the same with 16 users, one token each (worker i uses token i)
-#   sse        1,000 open SSE streams of one user, POST at a steady rate, POST->SSE latency
-#
-# Knobs (environment): PORT (18080), SKIP_BUILD=1, JFR=1 (record the server with JFR and
-# print hot methods), CONCURRENCY (16), REQUESTS (20000), MAX_SECONDS (15), WARMUP (3),
-# STREAMS (1000), RATE (200), DURATION (10, seconds), PUBLISHERS (8), PG_DB (bench), SERVER_OPTS,
-# DATABASE_POOL_SIZE. Results are also kept in target/bench/<scenario>-<db>.txt.
+# Layout: bench/load (hub core: the notifications API and the live stream), bench/fanout (push
+# fan-out end to end, with the npm web-push comparison in webpush-node/), bench/jmh/java (JMH and
+# CPU-time benchmarks of the Web Push crypto, compiled by the Maven profile "bench"),
+# bench/profile (summaries of JFR recordings and async-profiler stacks, used by load and fanout).
+# Figures, and the commands that reproduce them: docs/benchmarks.md. Loopback (127.0.0.1) only.
 set -euo pipefail
-
-scenario=${1:?usage: bench/run.sh <create|create16|sse> <sqlite|postgres>}
-db=${2:?usage: bench/run.sh <create|create16|sse> <sqlite|postgres>}
-case "$scenario" in create|create16|sse) ;; *) echo "unknown scenario $scenario" >&2; exit 2 ;; esac
-case "$db" in sqlite|postgres) ;; *) echo "unknown database $db" >&2; exit 2 ;; esac
 
 cd "$(dirname "$0")/.."
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-JAVA="$JAVA_HOME/bin/java"
-PORT=${PORT:-18080}
-PG_DB=${PG_DB:-bench}
-JAR=target/priority-notify.jar
-OUT=target/bench
-mkdir -p "$OUT"
-RESULT="$OUT/$scenario-$db.txt"
 
-ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" || true
+list() {
+  cat <<'EOF'
+usage: bench/run.sh <name> [arguments]      figures and how they were made: docs/benchmarks.md
 
-if [[ "${SKIP_BUILD:-0}" != 1 || ! -f "$JAR" ]]; then
-  ./mvnw -B -q -DskipTests package
-fi
+name      arguments                                     takes              measures
+create    <sqlite|postgres>                             ~20 s + build      notifications created/s over the API: 1 user, 16 connections (bench/load)
+create16  <sqlite|postgres>                             ~20 s + build      the same with 16 users, one token each (bench/load)
+sse       <sqlite|postgres>                             ~30 s + build      POST->SSE latency with 1,000 open streams at RATE (200)/s (bench/load)
+fanout    <one-to-many|many-to-one> <sqlite|postgres>   ~3-5 min + build   notification created -> push service acknowledged, against npm web-push (bench/fanout)
+jmh       [JMH options] [benchmark regexp]              ~2.5 min + build   RFC 8291 encryption and its parts on ACCP and the JDK, JMH (bench/jmh); no options: JMH's help
+cpu-time  [seconds of CPU per measurement, 3]           ~1.5 min + build   the same operations timed in thread CPU time, one thread (bench/jmh)
 
-# Fresh state for every run.
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/pn-bench.XXXXXX")
-export DATA_DIR="$WORK/data"
-export PORT
-export LOG_LEVEL=${LOG_LEVEL:-WARN}
-if [[ "$db" == postgres ]]; then
-  psql -q -h 127.0.0.1 -U postgres -d postgres -c "drop database if exists $PG_DB" -c "create database $PG_DB"
-  export DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$PG_DB"
-else
-  export DATABASE_URL=""
-fi
-
-server_pid=""
-cleanup() {
-  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$WORK"
+Durations are for the defaults (jmh: the docs' -wi 2 -i 3 -f 1 -w 2s -r 2s); "build" is a Maven build
+first (~1 min; SKIP_BUILD=1 skips it for create, create16, sse and fanout when it was done once).
+Examples:
+  bench/run.sh create sqlite
+  SKIP_BUILD=1 RATE=50 bench/run.sh sse sqlite
+  SKIP_BUILD=1 WEBPUSH=0 bench/run.sh fanout one-to-many sqlite
+  bench/run.sh jmh -wi 2 -i 3 -f 1 -w 2s -r 2s -t 1
+  bench/run.sh cpu-time 3
+EOF
 }
-trap cleanup EXIT INT TERM
 
-# Users and tokens through the CLI, as an operator would.
-users=1
-[[ "$scenario" == create16 ]] && users=16
-TOKENS="$WORK/tokens"
-: > "$TOKENS"
-for i in $(seq 1 "$users"); do
-  "$JAVA" -jar "$JAR" user create "bench$i" > /dev/null 2>"$WORK/cli.err" || { cat "$WORK/cli.err" >&2; exit 1; }
-  "$JAVA" -jar "$JAR" token create --user "bench$i" --name "bench" >> "$TOKENS" 2>"$WORK/cli.err" || { cat "$WORK/cli.err" >&2; exit 1; }
-done
-
-jfr_opts=()
-if [[ "${JFR:-0}" == 1 ]]; then
-  JFR_FILE="$OUT/$scenario-$db.jfr"
-  rm -f "$JFR_FILE"
-  jfr_opts=("-XX:StartFlightRecording=filename=$JFR_FILE,settings=profile,dumponexit=true")
-fi
-
-# shellcheck disable=SC2086
-"$JAVA" ${SERVER_OPTS:-} "${jfr_opts[@]}" -jar "$JAR" serve > "$WORK/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 300); do
-  curl -fs "http://127.0.0.1:$PORT/healthz" > /dev/null 2>&1 && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
-  sleep 0.1
-done
-curl -fs "http://127.0.0.1:$PORT/healthz" > /dev/null || { echo "server did not come up" >&2; cat "$WORK/server.log" >&2; exit 1; }
-
-{
-  echo "# $scenario on $db, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $("$JAVA" -version 2>&1 | head -1)"
-  echo "# commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-} | tee "$RESULT"
-
-# CPU seconds (user+system) of a process, from /proc: shows how much of the 2 cores the
-# server had while the load generator ran beside it.
-cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat" 2>/dev/null || echo 0; }
-cpu_before=$(cpu_seconds "$server_pid")
-load_start=$(date +%s.%N)
-
-status=0
-case "$scenario" in
-  create|create16)
-    "$JAVA" bench/Load.java create --port "$PORT" --tokens-file "$TOKENS" --label "$scenario-$db" \
-      --concurrency "${CONCURRENCY:-16}" --warmup-seconds "${WARMUP:-3}" \
-      --requests "${REQUESTS:-20000}" --max-seconds "${MAX_SECONDS:-15}" | tee -a "$RESULT" || status=$?
+name=${1:-}
+case "$name" in
+  "" | list | help | -h | --help)
+    list
     ;;
-  sse)
-    "$JAVA" bench/Load.java sse --port "$PORT" --tokens-file "$TOKENS" --label "$scenario-$db" \
-      --streams "${STREAMS:-1000}" --rate "${RATE:-200}" --seconds "${DURATION:-10}" \
-      --publishers "${PUBLISHERS:-8}" --warmup-seconds "${WARMUP:-3}" | tee -a "$RESULT" || status=$?
+  create | create16 | sse)
+    exec bench/load/load.sh "$@"
+    ;;
+  fanout)
+    shift
+    exec bench/fanout/fanout.sh "$@"
+    ;;
+  jmh)
+    shift
+    # No options: the profile's default (-h, JMH's help).
+    exec ./mvnw -B -Pbench test-compile exec:exec ${1:+"-Djmh.args=$*"}
+    ;;
+  cpu-time)
+    exec ./mvnw -B -Pbench test-compile exec:exec -Dbench.main=dev.prioritynotify.webpush.CpuTimeBenchmark \
+      "-Djmh.args=${2:-3}"
+    ;;
+  *)
+    echo "unknown benchmark: $name" >&2
+    list >&2
+    exit 2
     ;;
 esac
-
-load_end=$(date +%s.%N)
-cpu_after=$(cpu_seconds "$server_pid")
-awk -v a="$cpu_before" -v b="$cpu_after" -v s="$load_start" -v e="$load_end" \
-  'BEGIN { printf "# load average after: '"$(cut -d' ' -f1-3 /proc/loadavg)"'; server CPU during the load run: %.1f s over %.1f s wall = %.2f of %d cores (the rest: load generator, database, others)\n", b - a, e - s, (b - a) / (e - s), '"$(nproc)"' }' | tee -a "$RESULT"
-
-# Stop the server, then report anything it logged at WARN or above. A server that is gone
-# already did not survive the load (or was stopped from outside): say so, with its exit status.
-if ! kill -0 "$server_pid" 2>/dev/null; then
-  server_status=0
-  wait "$server_pid" || server_status=$?
-  echo "# WARNING: the server exited during the run, exit status $server_status" | tee -a "$RESULT"
-  status=1
-fi
-kill -TERM "$server_pid" 2>/dev/null || true
-for _ in $(seq 1 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-if [[ -s "$WORK/server.log" ]]; then
-  echo "# server log (WARN and above), first 40 lines:" | tee -a "$RESULT"
-  head -40 "$WORK/server.log" | tee -a "$RESULT"
-  echo "# server log lines in total: $(wc -l < "$WORK/server.log")" | tee -a "$RESULT"
-fi
-if [[ "${JFR:-0}" == 1 && -f "${JFR_FILE:-}" ]]; then
-  "$JAVA" bench/JfrSummary.java "$JFR_FILE" 30 > "$OUT/$scenario-$db.profile.txt" 2>&1 || true
-  echo "# JFR: $JFR_FILE; summary in $OUT/$scenario-$db.profile.txt" | tee -a "$RESULT"
-  head -40 "$OUT/$scenario-$db.profile.txt" | tee -a "$RESULT"
-fi
-exit "$status"

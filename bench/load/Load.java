@@ -28,7 +28,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Load generator for the notifications API and the SSE live stream. JDK only, run as a
- * single-file program: {@code java bench/Load.java <create|sse> [--option value]...}.
+ * single-file program: {@code java bench/load/Load.java <create|sse> [--option value]...}.
  *
  * <p>HTTP is spoken over plain sockets (HTTP/1.1, keep-alive, chunked decoding) so that the
  * generator itself stays cheap: it shares the machine's cores with the server under test.
@@ -46,7 +46,8 @@ public final class Load {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: java bench/Load.java <create|sse> [--port P] [--token T | --tokens-file F] ...");
+            System.err.println(
+                    "usage: java bench/load/Load.java <create|sse> [--port P] [--token T | --tokens-file F] ...");
             System.exit(2);
         }
         Map<String, String> opt = options(Arrays.copyOfRange(args, 1, args.length));

@@ -1,10 +1,11 @@
-package dev.prioritynotify.push;
+package dev.prioritynotify.webpush;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The same operations as {@link WebPushBenchmark}, timed in thread CPU time instead of wall time,
@@ -12,7 +13,7 @@ import java.util.Map;
  * make JMH's wall-clock error bars wide; CPU time is not affected by that, so this gives the
  * per-core cost to put next to JMH's figures. Single thread only.
  *
- * <p>Run: {@code mvn -B -Pbench test-compile exec:exec -Dbench.main=dev.prioritynotify.push.CpuTimeBenchmark -Djmh.args=3}
+ * <p>Run: {@code mvn -B -Pbench test-compile exec:exec -Dbench.main=dev.prioritynotify.webpush.CpuTimeBenchmark -Djmh.args=3}
  * (the argument is the seconds of CPU per measurement).
  */
 public final class CpuTimeBenchmark {
@@ -68,7 +69,9 @@ public final class CpuTimeBenchmark {
         }
     }
 
-    private static volatile Object sink;
+    /** Written, never read: the volatile store keeps the JIT from dropping the operation. */
+    @SuppressWarnings("UnusedVariable")
+    private static volatile @Nullable Object sink;
 
     /** Operations per second of this thread's CPU time, over about {@code seconds} of CPU. */
     private static double measure(Operation operation, double seconds) throws Exception {

@@ -10,7 +10,7 @@ import java.util.Set;
  * Summarises async-profiler's collapsed stacks ({@code frame;frame;... count} per line): the top
  * frames by self samples, then the share of samples whose stack contains each given pattern
  * (a frame substring such as {@code DeliveryRepository.record}). JDK only:
- * {@code java bench/Collapsed.java profile.collapsed [rows] [pattern ...]}.
+ * {@code java bench/profile/Collapsed.java profile.collapsed [rows] [pattern ...]}.
  */
 public final class Collapsed {
     public static void main(String[] args) throws Exception {

@@ -11,7 +11,7 @@ import jdk.jfr.consumer.RecordingFile;
 /**
  * Summarises CPU samples of a JFR recording: top frames (self) and the methods most often on
  * the stack (inclusive), overall and restricted to the project's own code, plus where threads
- * blocked. JDK only: {@code java bench/JfrSummary.java recording.jfr [rows]}.
+ * blocked. JDK only: {@code java bench/profile/JfrSummary.java recording.jfr [rows]}.
  */
 public final class JfrSummary {
     public static void main(String[] args) throws Exception {

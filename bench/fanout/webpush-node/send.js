@@ -1,5 +1,5 @@
 // The npm web-push library sending N pushes to the benchmark's sink, for comparison with the hub
-// (bench/fanout.sh). Best settings we know for it: VAPID details parsed once, a keep-alive agent,
+// (bench/fanout/fanout.sh, run by bench/run.sh fanout). Best settings we know for it: VAPID details parsed once, a keep-alive agent,
 // ~50 requests in flight. web-push does the work per message (aes128gcm encryption with a fresh
 // ECDH key, and one ES256-signed VAPID JWT per message: it has no token cache) in
 // generateRequestDetails(); sendNotification() itself only speaks https, so the request it

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Push fan-out benchmark: notification created -> push service acknowledged, end to end, then
 # the npm web-push library sending the same number of pushes to the same sink. See
-# docs/benchmarks.md ("Push fan-out").
+# docs/benchmarks.md ("Push fan-out"). Run it through the benchmarks' entry point (bench/run.sh
+# lists them):
 #
-#   bench/fanout.sh <one-to-many|many-to-one> <sqlite|postgres>
+#   bench/run.sh fanout <one-to-many|many-to-one> <sqlite|postgres>
 #
 # Knobs (environment):
 #   N (10000) pushes per round; ROUNDS (20) and MEASURED (3): the hub runs ROUNDS rounds of the
@@ -14,20 +15,20 @@
 #     server JVM trusts), so the hub pushes over HTTP/2 as to real push services, and web-push
 #     uses its own sendNotification over https. TLS=0: plain http, HTTP/1.1 on both sides.
 #   PROFILE=1: async-profiler CPU samples of the server's measured rounds, summarised by
-#     bench/Collapsed.java (PROFILE_EVENT=wall: wall-clock samples of every thread instead);
-#     JFR=1: a JFR recording of the whole run (bench/JfrSummary.java).
+#     bench/profile/Collapsed.java (PROFILE_EVENT=wall: wall-clock samples of every thread instead);
+#     JFR=1: a JFR recording of the whole run (bench/profile/JfrSummary.java).
 #   WEBPUSH=0: the hub only, no web-push rounds and no ratio (for quick comparisons).
 #   SKIP_BUILD=1, SERVER_ENV (extra server settings, K=V,K=V), SERVER_OPTS (JVM options),
 #   NODE_CONCURRENCY (50), PG_DB (bench_fanout), MAX_SECONDS (120 per round).
 # Results also in target/bench/fanout-<scenario>-<db>[-tls].txt.
 set -euo pipefail
 
-scenario=${1:?usage: bench/fanout.sh <one-to-many|many-to-one> <sqlite|postgres>}
-db=${2:?usage: bench/fanout.sh <one-to-many|many-to-one> <sqlite|postgres>}
+scenario=${1:?usage: bench/run.sh fanout <one-to-many|many-to-one> <sqlite|postgres>}
+db=${2:?usage: bench/run.sh fanout <one-to-many|many-to-one> <sqlite|postgres>}
 case "$scenario" in one-to-many|many-to-one) ;; *) echo "unknown scenario $scenario" >&2; exit 2 ;; esac
 case "$db" in sqlite|postgres) ;; *) echo "unknown database $db" >&2; exit 2 ;; esac
 
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 JAVA="$JAVA_HOME/bin/java"
 OUT=target/bench
@@ -40,7 +41,7 @@ if [[ "${SKIP_BUILD:-0}" != 1 || ! -f "$OUT/fanout-cp.txt" ]]; then
   ./mvnw -B -q -Pbench -DskipTests compile dependency:build-classpath \
     -Dmdep.outputFile="$OUT/fanout-cp.txt" -Dmdep.includeScope=test
 fi
-[[ -d bench/webpush-node/node_modules ]] || (cd bench/webpush-node && npm ci --no-audit --no-fund)
+[[ -d bench/fanout/webpush-node/node_modules ]] || (cd bench/fanout/webpush-node && npm ci --no-audit --no-fund)
 CP="target/classes:$(cat "$OUT/fanout-cp.txt")"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/pn-fanout.XXXXXX")
@@ -65,7 +66,7 @@ fi
 profile_args=()
 if [[ "${PROFILE:-0}" == 1 ]]; then
   # async-profiler from Maven Central (its jar carries the native library): CPU samples of the
-  # measured round only, as collapsed stacks, summarised by bench/collapsed.py.
+  # measured round only, as collapsed stacks, summarised by bench/profile/Collapsed.java.
   ./mvnw -B -q dependency:get -Dartifact=tools.profiler:async-profiler:4.1 >/dev/null
   mkdir -p "$OUT/async-profiler"
   unzip -o -q "$HOME/.m2/repository/tools/profiler/async-profiler/4.1/async-profiler-4.1.jar" 'linux-x64/*' -d "$OUT/async-profiler"
@@ -87,7 +88,7 @@ fi
   echo "# commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown); SERVER_ENV=${SERVER_ENV:-}; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$RESULT"
 status=0
-"$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CP" bench/Fanout.java "$scenario" "$db" --n "${N:-10000}" --work "$WORK" --database-url "$URL" \
+"$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CP" bench/fanout/Fanout.java "$scenario" "$db" --n "${N:-10000}" --work "$WORK" --database-url "$URL" \
   --server-cp "$CP" --server-opts "$server_opts" --server-env "${SERVER_ENV:-}" \
   --node-concurrency "${NODE_CONCURRENCY:-50}" --webpush "${WEBPUSH:-1}" --rounds "${ROUNDS:-20}" --measured "${MEASURED:-3}" --max-seconds "${MAX_SECONDS:-120}" "${tls_args[@]}" "${profile_args[@]}" | tee -a "$RESULT" || status=$?
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$RESULT"
@@ -96,13 +97,13 @@ if [[ -s "$WORK/server.log" ]]; then
   head -20 "$WORK/server.log" | tee -a "$RESULT"
 fi
 if [[ "${PROFILE:-0}" == 1 && -f "${PROFILE_FILE:-}" ]]; then
-  "$JAVA" bench/Collapsed.java "$PROFILE_FILE" 40 DeliveryWorkers PushSender.send WebPushEncryption.encrypt Outbox \
+  "$JAVA" bench/profile/Collapsed.java "$PROFILE_FILE" 40 DeliveryWorkers PushSender.send WebPushEncryption.encrypt Outbox \
     DeliveryRepository.claim DeliveryRepository.record SubscriptionRepository NotificationService CompileBroker \
     > "${PROFILE_FILE%.collapsed}.profile.txt" 2>&1 || true
   echo "# profile summary in ${PROFILE_FILE%.collapsed}.profile.txt" | tee -a "$RESULT"
 fi
 if [[ "${JFR:-0}" == 1 && -f "${JFR_FILE:-}" ]]; then
-  "$JAVA" bench/JfrSummary.java "$JFR_FILE" 30 > "$OUT/fanout-$scenario-$db.profile.txt" 2>&1 || true
+  "$JAVA" bench/profile/JfrSummary.java "$JFR_FILE" 30 > "$OUT/fanout-$scenario-$db.profile.txt" 2>&1 || true
   echo "# JFR: $JFR_FILE; summary in $OUT/fanout-$scenario-$db.profile.txt" | tee -a "$RESULT"
 fi
 exit "$status"

@@ -1,9 +1,5 @@
-package dev.prioritynotify.push;
+package dev.prioritynotify.webpush;
 
-import dev.prioritynotify.webpush.CryptoProviders;
-import dev.prioritynotify.webpush.P256;
-import dev.prioritynotify.webpush.SubscriptionKeys;
-import dev.prioritynotify.webpush.WebPushEncryption;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -45,6 +41,7 @@ public class WebPushBenchmark {
 
     /** Shared by all threads, as in the server: one encryptor instance per process. */
     @State(Scope.Benchmark)
+    @SuppressWarnings("NullAway.Init") // JMH sets the @Param and runs @Setup before any benchmark
     public static class Shared {
         @Param({"ACCP", "JDK"})
         public String provider;
@@ -71,6 +68,7 @@ public class WebPushBenchmark {
 
     /** Engines of one thread for measuring the parts one by one. */
     @State(Scope.Thread)
+    @SuppressWarnings("NullAway.Init") // JMH sets the @Param and runs @Setup before any benchmark
     public static class Parts {
         @Param({"ACCP", "JDK"})
         public String provider;

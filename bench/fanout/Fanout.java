@@ -46,8 +46,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * Push fan-out benchmark, end to end: notification created over the API → push service
- * acknowledged. Run by {@code bench/fanout.sh}, which gives it the classpath (server classes,
- * JDBC drivers, Jetty's HTTP/2 server).
+ * acknowledged. Run by {@code bench/fanout/fanout.sh} ({@code bench/run.sh fanout}), which gives
+ * it the classpath (server classes, JDBC drivers, Jetty's HTTP/2 server).
  *
  * <p>The push service is a Jetty 12 sink on 127.0.0.1 speaking HTTP/1.1 and h2c (by upgrade, as
  * the JDK HttpClient asks for on http:// URLs) that reads each body and answers 201 at once. The
@@ -60,7 +60,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *       notifications, each created in its own transaction through the normal path, one push each.
  * </ul>
  * Then, against the same sink, the npm {@code web-push} library sends N pushes
- * ({@code bench/webpush-node/send.js}). The hub runs {@code --rounds} rounds of the same load
+ * ({@code bench/fanout/webpush-node/send.js}). The hub runs {@code --rounds} rounds of the same load
  * and reports the median of the last {@code --measured}: the earlier ones warm up the JIT,
  * connections and caches, as in a server that has been running (a fresh JVM's JIT needs about
  * 150,000 pushes to settle; the first round's rate is printed too, as the cold figure). web-push gets a warm-up round and the same number of measured rounds (its
@@ -268,7 +268,7 @@ public final class Fanout {
         }
         Files.writeString(keysFile, json.append("]").toString());
         acked.set(0);
-        Path nodeDir = Path.of(opt.getOrDefault("node-dir", "bench/webpush-node"));
+        Path nodeDir = Path.of(opt.getOrDefault("node-dir", "bench/fanout/webpush-node"));
         Process node = new ProcessBuilder(
                         "node",
                         nodeDir.resolve("send.js").toString(),
