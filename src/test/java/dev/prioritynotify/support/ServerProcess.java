@@ -225,6 +225,22 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * The sum of a metric's samples on {@code /metrics} (Prometheus text) whose labels contain
+     * {@code labels}, e.g. {@code result="delivered"}; "" for every sample.
+     */
+    public double metric(String name, String labels) throws IOException, InterruptedException {
+        Response r = get("/metrics", null);
+        if (r.status() != 200) {
+            throw new IllegalStateException("/metrics answered " + r.status() + ": " + r.body());
+        }
+        return r.body()
+                .lines()
+                .filter(l -> (l.startsWith(name + "{") || l.startsWith(name + " ")) && l.contains(labels))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
     public Response get(String path, String token) throws IOException, InterruptedException {
         return send(request(path, token).GET());
     }
