@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.prioritynotify.store.Dialect;
+import dev.prioritynotify.support.MutableClock;
 import dev.prioritynotify.support.TestServer;
 import dev.prioritynotify.support.TestServer.Response;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -130,11 +134,18 @@ class NotificationApiTest {
     }
 
     @Test
-    void sinceReturnsOnlyNotificationsCreatedAfterTheTimestamp() throws InterruptedException {
+    void sinceReturnsOnlyNotificationsCreatedAfterTheTimestamp() throws Exception {
+        // Creation times come from the server's clock: this test sets them, a millisecond apart
+        // on either side of the timestamp, rather than sleeping between them.
+        server.close();
+        Path clocked = Files.createDirectories(tmp.resolve("clocked"));
+        MutableClock clock = MutableClock.atNow();
+        server = TestServer.start(dialect, clocked, Map.of(), clock);
+        token = server.newUserToken("alice");
         server.publish(token, "old");
-        Thread.sleep(5);
-        Instant between = Instant.now();
-        Thread.sleep(5);
+        clock.advance(Duration.ofMillis(1));
+        Instant between = clock.instant();
+        clock.advance(Duration.ofMillis(1));
         server.publish(token, "new");
 
         assertThat(titles("/api/notifications/?since=" + between)).containsExactly("new");

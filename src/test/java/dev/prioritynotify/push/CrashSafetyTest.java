@@ -1,6 +1,7 @@
 package dev.prioritynotify.push;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.prioritynotify.support.ServerProcess;
@@ -23,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -96,7 +98,11 @@ class CrashSafetyTest {
                 .isEqualTo(201);
 
         List<String> ids = createNotifications(first, token, NOTIFICATIONS);
-        Thread.sleep(700); // let the senders go round a few failed attempts
+        // Let the senders go round a few failed attempts: two a push on average.
+        await("failed attempts of the first server")
+                .atMost(Duration.ofSeconds(30))
+                .until(() ->
+                        first.metric("push_notifications_sent_total", "result=\"retryable\"") >= 2 * NOTIFICATIONS);
         first.kill();
         Map<String, String> atKill = deliveryStates();
         System.out.println(name + ": states at the kill: " + countByState(atKill));
@@ -106,7 +112,7 @@ class CrashSafetyTest {
         push.up();
         ServerProcess second = start("2", env);
         awaitAll(push, ids, Duration.ofSeconds(45), second);
-        Thread.sleep(2_500); // a lease and a sweep more: anything sent twice late shows up
+        awaitLastArrival(second, push);
         Map<String, Integer> arrivals = arrivalsById(push.all());
         report(arrivals, atKill);
         assertThat(arrivals.keySet()).containsExactlyInAnyOrderElementsOf(ids);
@@ -114,7 +120,6 @@ class CrashSafetyTest {
         // push was still held: nothing may arrive twice.
         assertThat(duplicates(arrivals)).isEmpty();
         assertThat(push.vapidErrors()).isEmpty();
-        second.stop(Duration.ofSeconds(15));
         assertThat(countByState(deliveryStates())).isEqualTo(Map.of("delivered", (long) NOTIFICATIONS));
     }
 
@@ -137,10 +142,10 @@ class CrashSafetyTest {
                         .status())
                 .isEqualTo(201);
         List<String> ids = createNotifications(first, token, 40);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (push.all().size() < 4 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        await("the first slow pushes")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(5))
+                .until(() -> push.all().size() >= 4);
 
         assertThat(first.terminate(Duration.ofSeconds(30)))
                 .as("SIGTERM ends the process on its own")
@@ -156,6 +161,7 @@ class CrashSafetyTest {
         device.script.clear(); // the push service is quick now
         ServerProcess second = start("2", env);
         awaitAll(push, ids, Duration.ofSeconds(45), second);
+        awaitLastArrival(second, push);
         Map<String, Integer> arrivals = arrivalsById(push.all());
         assertThat(arrivals.keySet()).containsExactlyInAnyOrderElementsOf(ids);
         assertThat(duplicates(arrivals))
@@ -184,13 +190,15 @@ class CrashSafetyTest {
                 .isEqualTo(201);
         List<String> ids = createNotifications(first, token, NOTIFICATIONS);
         push.up();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (push.all().size() < 150 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        await("150 pushes")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(5))
+                .until(() -> push.all().size() >= 150);
         first.kill();
         int beforeKill = push.all().size();
-        Thread.sleep(300); // requests cut off by the kill are no longer counted as arriving late
+        // Requests the kill cut off are done with (recorded or dropped) before the second server
+        // starts, so none of them is counted as arriving late.
+        push.awaitIdle(Duration.ofSeconds(10));
         Map<String, String> atKill = deliveryStates();
         System.out.println(
                 name + ": " + beforeKill + " arrived before the kill; states at the kill: " + countByState(atKill));
@@ -198,7 +206,9 @@ class CrashSafetyTest {
 
         ServerProcess second = start("2", env);
         awaitAll(push, ids, Duration.ofSeconds(45), second);
-        Thread.sleep(2_500);
+        // The rows 'sending' at the kill are sent again once their lease expires (at-least-once),
+        // possibly after every notification arrived once: wait for them, not for a lease's time.
+        awaitLastArrival(second, push);
         Map<String, Integer> arrivals = arrivalsById(push.all());
         report(arrivals, atKill);
         assertThat(arrivals.keySet()).containsExactlyInAnyOrderElementsOf(ids);
@@ -214,8 +224,25 @@ class CrashSafetyTest {
         assertThat(sendingAtKill.size()).isLessThanOrEqualTo(4 * 8);
         assertThat(arrivals.values()).allMatch(n -> n <= 2);
         assertThat(push.vapidErrors()).isEmpty();
-        second.stop(Duration.ofSeconds(15));
         assertThat(countByState(deliveryStates())).isEqualTo(Map.of("delivered", (long) NOTIFICATIONS));
+    }
+
+    /**
+     * Waits for the positive signal that nothing more will arrive, instead of a lease's time:
+     * the server has no delivery row left pending or sending (every row, the expired leases
+     * included, has its final outcome), then it stops in an orderly way (pushes still in flight
+     * are answered or cut off before it exits), then the push service has no request in hand.
+     * A push can only be sent again from a row that is pending or sending; the one copy not
+     * covered by the rows — a push still held in memory after its lease expired and its row was
+     * delivered by a second claim — is sent or dropped before the process exits.
+     */
+    static void awaitLastArrival(ServerProcess server, TestPushService push) throws InterruptedException {
+        await("every delivery row finished")
+                .atMost(Duration.ofSeconds(45))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> server.metric("push_deliveries_pending", "") == 0);
+        server.stop(Duration.ofSeconds(15));
+        push.awaitIdle(Duration.ofSeconds(10));
     }
 
     private String userWithToken(Map<String, String> env) throws Exception {
@@ -252,14 +279,16 @@ class CrashSafetyTest {
 
     /** Waits (bounded) until every id has arrived at least once; fails with the server's log tail otherwise. */
     static Map<String, Integer> awaitAll(
-            TestPushService push, Collection<String> ids, Duration timeout, ServerProcess server)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Map<String, Integer> arrivals = arrivalsById(push.all());
-        while (!arrivals.keySet().containsAll(ids) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            arrivals = arrivalsById(push.all());
+            TestPushService push, Collection<String> ids, Duration timeout, ServerProcess server) {
+        try {
+            await("every notification arrives")
+                    .atMost(timeout)
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> arrivalsById(push.all()).keySet().containsAll(ids));
+        } catch (ConditionTimeoutException e) {
+            // Reported below, with what is missing and the server's log.
         }
+        Map<String, Integer> arrivals = arrivalsById(push.all());
         Set<String> missing = new HashSet<>(ids);
         missing.removeAll(arrivals.keySet());
         assertThat(missing)

@@ -15,7 +15,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.Callable;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,18 +85,12 @@ class DeliveryTest {
                 .get("items");
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(10);
-        }
+    private static void await(String what, Callable<Boolean> condition) {
+        Awaitility.await(what).atMost(WAIT).pollInterval(Duration.ofMillis(10)).until(condition);
     }
 
     /** Waits until the device's single delivery of {@code id} has settled in {@code state} with {@code attempts}. */
-    private JsonNode awaitDelivery(String id, String state, int attempts) throws InterruptedException {
+    private JsonNode awaitDelivery(String id, String state, int attempts) {
         await("delivery is " + state + " after " + attempts + " attempts", () -> {
             JsonNode d = deliveries(id).get(0);
             return d != null
@@ -105,9 +100,13 @@ class DeliveryTest {
         return deliveries(id).get(0);
     }
 
-    /** Nothing more arrives for a while of real time (the workers poll every 20 ms). */
-    private void assertQuiet(TestPushService.Device d, int expectedCount) throws InterruptedException {
-        Thread.sleep(300);
+    /**
+     * Nothing more arrives at the clock's current time: the dispatcher has gone round a claim at
+     * it and the outbox has nothing in flight or due (see {@link QuietOutbox} for why that, and
+     * not a later marker push, is the signal), so the count is final.
+     */
+    private void assertQuiet(TestPushService.Device d, int expectedCount) {
+        QuietOutbox.await(server, clock);
         assertThat(d.received()).hasSize(expectedCount);
     }
 

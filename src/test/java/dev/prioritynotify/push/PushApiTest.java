@@ -1,6 +1,7 @@
 package dev.prioritynotify.push;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.prioritynotify.store.Dialect;
@@ -10,6 +11,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.List;
@@ -176,22 +178,16 @@ class PushApiTest {
             assertThat(r.headers().get("Topic")).isEqualTo("disk");
             assertThat(Integer.parseInt(r.headers().get("Content-Length"))).isLessThanOrEqualTo(4096);
         });
-        assertThat(waitForLastUsed()).as("last_used_at set after delivery").isTrue();
+        await("last_used_at set after delivery").atMost(WAIT).until(this::allLastUsed);
     }
 
-    private boolean waitForLastUsed() throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            JsonNode items = server.get("/api/push/subscriptions", token).json().get("items");
-            boolean all = true;
-            for (JsonNode item : items) {
-                all &= !item.get("last_used_at").isNull();
-            }
-            if (all) {
-                return true;
-            }
-            Thread.sleep(20);
+    private boolean allLastUsed() {
+        JsonNode items = server.get("/api/push/subscriptions", token).json().get("items");
+        boolean all = true;
+        for (JsonNode item : items) {
+            all &= !item.get("last_used_at").isNull();
         }
-        return false;
+        return all;
     }
 
     @Test
@@ -216,7 +212,8 @@ class PushApiTest {
         server.post("/api/notifications/", token, "{\"title\":\"minor\",\"priority\":\"high\"}");
         server.post("/api/notifications/", token, "{\"title\":\"major\",\"priority\":\"critical\"}");
         List<TestPushService.Received> got = pushService.await(1, WAIT);
-        Thread.sleep(300);
+        // "minor" must never arrive: once nothing is in flight or due (see QuietOutbox), it cannot.
+        QuietOutbox.await(server, Instant.now());
         assertThat(pushService.all())
                 .singleElement()
                 .satisfies(r -> assertThat(r.plaintext()).contains("\"major\""));
@@ -233,16 +230,13 @@ class PushApiTest {
         subscribe(alive.subscriptionJson());
         server.publish(token, "first");
         pushService.await(2, WAIT);
-        for (int i = 0;
-                i < 100
-                        && server.get("/api/push/subscriptions", token)
-                                        .json()
-                                        .get("total")
-                                        .asInt()
-                                != 1;
-                i++) {
-            Thread.sleep(20);
-        }
+        await("the gone subscription is removed")
+                .atMost(WAIT)
+                .until(() -> server.get("/api/push/subscriptions", token)
+                                .json()
+                                .get("total")
+                                .asInt()
+                        == 1);
         assertThat(server.get("/api/push/subscriptions", token)
                         .json()
                         .get("total")
@@ -250,7 +244,8 @@ class PushApiTest {
                 .isEqualTo(1);
         server.publish(token, "second");
         pushService.await(3, WAIT);
-        Thread.sleep(200);
+        // Nothing in flight or due any more (see QuietOutbox): a push to the removed device would show by now.
+        QuietOutbox.await(server, Instant.now());
         assertThat(dead.received()).hasSize(1);
         assertThat(alive.received()).hasSize(2);
     }

@@ -25,7 +25,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A push service for tests, as a real HTTP server on 127.0.0.1: it checks each request's VAPID
@@ -91,6 +94,9 @@ final class TestPushService implements AutoCloseable {
     private final int port;
     private final Map<String, Device> devices = new ConcurrentHashMap<>();
     private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
+    /** Requests being handled right now (read, decrypted, answered slowly, …). */
+    private final AtomicInteger inHand = new AtomicInteger();
+
     private final List<String> vapidErrors = Collections.synchronizedList(new ArrayList<>());
     private final String serverPublicKey;
 
@@ -154,15 +160,32 @@ final class TestPushService implements AutoCloseable {
     }
 
     /** Waits until at least {@code count} requests have arrived (bounded), then returns them all. */
-    List<Received> await(int count, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (received.size() < count && System.nanoTime() < deadline) {
-            Thread.sleep(10);
+    List<Received> await(int count, Duration timeout) {
+        try {
+            Awaitility.await(count + " pushes")
+                    .atMost(timeout)
+                    .pollInterval(Duration.ofMillis(10))
+                    .until(() -> received.size() >= count);
+        } catch (ConditionTimeoutException e) {
+            // The caller asserts on what did arrive, with its own message.
         }
         return all();
     }
 
+    /**
+     * Waits (bounded) until no request is being handled: one that its sender gave up on or that
+     * a killed sender left behind has been recorded or dropped by now, and {@link #all()} is final
+     * until the next request.
+     */
+    void awaitIdle(Duration timeout) {
+        Awaitility.await("the push service has no request in hand")
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(10))
+                .until(() -> inHand.get() == 0);
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
+        inHand.incrementAndGet();
         try (exchange) {
             String id = exchange.getRequestURI().getPath().substring("/push/".length());
             byte[] body = exchange.getRequestBody().readAllBytes();
@@ -201,6 +224,8 @@ final class TestPushService implements AutoCloseable {
             exchange.sendResponseHeaders(answer.status(), -1);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            inHand.decrementAndGet();
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.prioritynotify.push;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.prioritynotify.store.Dialect;
 import dev.prioritynotify.support.ServerProcess;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -96,15 +98,37 @@ class TwoInstancesTest {
         List<String> ids = new ArrayList<>(onA.get(60, java.util.concurrent.TimeUnit.SECONDS));
         ids.addAll(onB.get(60, java.util.concurrent.TimeUnit.SECONDS));
         assertThat(ids).hasSize(NOTIFICATIONS).doesNotHaveDuplicates();
-        Thread.sleep(500); // both instances go round failed attempts on the same rows
+        // Both instances go round failed attempts on the same rows: each has failed more pushes
+        // than its own notifications handed it (NOTIFICATIONS), so it has retried rows claimed
+        // from the one backlog both share.
+        for (ServerProcess instance : List.of(a, b)) {
+            await("failed retries on " + instance.baseUrl())
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() ->
+                            instance.metric("push_notifications_sent_total", "result=\"retryable\"") > NOTIFICATIONS);
+        }
         push.up();
 
         int expected = 2 * NOTIFICATIONS;
-        long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
-        while (push.all().size() < expected && System.nanoTime() < deadline) {
-            Thread.sleep(50);
+        // Instead of a time after which anything sent twice would have arrived: a push is sent
+        // (again) only from a row that is pending or sending, and a row leaves 'sending' only
+        // once the push service's answer is in, which it gives after recording the request. So
+        // once no row of the shared outbox is pending or sending, every request either instance
+        // made has arrived, and none can follow (leases are minutes long: none expires here).
+        try {
+            await("every delivery row finished")
+                    .atMost(Duration.ofSeconds(45))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> a.metric("push_deliveries_pending", "") == 0);
+        } catch (ConditionTimeoutException e) {
+            // The assertions below say what is missing, with both servers' logs.
         }
-        Thread.sleep(1_500); // anything sent twice would arrive by now
+        long byA = delivered(a);
+        long byB = delivered(b);
+        // And the instances stop in an orderly way, so that nothing of theirs is on its way.
+        a.stop(Duration.ofSeconds(15));
+        b.stop(Duration.ofSeconds(15));
+        push.awaitIdle(Duration.ofSeconds(10));
         List<TestPushService.Received> all = push.all();
         Map<String, Long> perPair = all.stream()
                 .collect(Collectors.groupingBy(
@@ -115,8 +139,6 @@ class TwoInstancesTest {
                 .filter(e -> e.getValue() > 1)
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
         Map<String, Long> states = states(db.jdbcUrl());
-        long byA = delivered(a);
-        long byB = delivered(b);
         System.out.println("TwoInstancesTest: " + all.size() + " pushes arrived for " + perPair.size()
                 + " (notification, device) pairs, " + twice.size() + " twice; delivered by a: " + byA + ", by b: " + byB
                 + "; delivery states " + states);
@@ -133,13 +155,7 @@ class TwoInstancesTest {
 
     /** The instance's own count of pushes the push service accepted, from its {@code /metrics}. */
     private static long delivered(ServerProcess server) throws Exception {
-        var r = server.get("/metrics", null);
-        assertThat(r.status()).isEqualTo(200);
-        return r.body()
-                .lines()
-                .filter(l -> l.startsWith("push_notifications_sent_total") && l.contains("result=\"delivered\""))
-                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .sum();
+        return (long) server.metric("push_notifications_sent_total", "result=\"delivered\"");
     }
 
     private static List<String> create(ServerProcess server, String token) {

@@ -1,10 +1,13 @@
 package dev.prioritynotify.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.prioritynotify.support.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,9 +30,13 @@ class SqliteCheckpointerTest {
                     .as("the commit went to the log")
                     .isGreaterThan(4_000_000);
 
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (Files.size(file) < before + 4_000_000 && System.nanoTime() < deadline) {
-                Thread.sleep(50);
+            try {
+                await("the background checkpoint")
+                        .atMost(Duration.ofSeconds(10))
+                        .pollInterval(Duration.ofMillis(50))
+                        .until(() -> Files.size(file) > before + 4_000_000);
+            } catch (ConditionTimeoutException e) {
+                // The assertion below says how far the file got.
             }
             assertThat(Files.size(file))
                     .as("the database file, after the background checkpoint")

@@ -1,5 +1,7 @@
 package dev.prioritynotify.support;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.prioritynotify.cli.Main;
@@ -19,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The real server as a separate JVM ({@code Main serve}, the test classpath), as an operator runs
@@ -78,7 +81,7 @@ public final class ServerProcess implements AutoCloseable {
         ServerProcess server = new ServerProcess(pb.start(), log, port);
         try {
             server.awaitReady(readyWithin);
-        } catch (IOException | InterruptedException | RuntimeException e) {
+        } catch (RuntimeException e) {
             server.close();
             throw e;
         }
@@ -129,22 +132,27 @@ public final class ServerProcess implements AutoCloseable {
         return command;
     }
 
-    private void awaitReady(Duration within) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("server exited with " + process.exitValue() + "; log: " + tail());
-            }
-            try {
-                if (get("/readyz", null).status() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(100);
+    private void awaitReady(Duration within) {
+        try {
+            await("server ready")
+                    .atMost(within)
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(this::isReady);
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("server not ready within " + within + "; log: " + tail(), e);
         }
-        throw new IllegalStateException("server not ready within " + within + "; log: " + tail());
+    }
+
+    /** True once {@code /readyz} answers 200; fails at once (ending the wait) when the process has exited. */
+    private boolean isReady() throws InterruptedException {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("server exited with " + process.exitValue() + "; log: " + tail());
+        }
+        try {
+            return get("/readyz", null).status() == 200;
+        } catch (IOException e) {
+            return false; // not listening yet
+        }
     }
 
     public String baseUrl() {
@@ -215,6 +223,22 @@ public final class ServerProcess implements AutoCloseable {
                 throw new UncheckedIOException("not JSON (" + status + "): " + body, e);
             }
         }
+    }
+
+    /**
+     * The sum of a metric's samples on {@code /metrics} (Prometheus text) whose labels contain
+     * {@code labels}, e.g. {@code result="delivered"}; "" for every sample.
+     */
+    public double metric(String name, String labels) throws IOException, InterruptedException {
+        Response r = get("/metrics", null);
+        if (r.status() != 200) {
+            throw new IllegalStateException("/metrics answered " + r.status() + ": " + r.body());
+        }
+        return r.body()
+                .lines()
+                .filter(l -> (l.startsWith(name + "{") || l.startsWith(name + " ")) && l.contains(labels))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     public Response get(String path, String token) throws IOException, InterruptedException {

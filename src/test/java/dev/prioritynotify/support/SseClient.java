@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -36,6 +37,7 @@ public final class SseClient implements AutoCloseable {
     private final Thread readerThread;
     private volatile String retry;
     private volatile boolean paused;
+    private final CountDownLatch closed = new CountDownLatch(1);
     private boolean chunked;
     private int chunkLeft;
     private boolean ended;
@@ -111,8 +113,10 @@ public final class SseClient implements AutoCloseable {
             StringBuilder data = null;
             String line;
             while ((line = bodyLine()) != null) {
-                while (paused) {
-                    Thread.sleep(50);
+                if (paused) {
+                    // Stalled for good (there is no resume): block until the test closes the client.
+                    closed.await();
+                    return;
                 }
                 if (line.isEmpty()) {
                     if (data != null) {
@@ -210,6 +214,7 @@ public final class SseClient implements AutoCloseable {
         } catch (IOException ignored) {
             // already closed
         }
+        closed.countDown();
         readerThread.interrupt();
     }
 }

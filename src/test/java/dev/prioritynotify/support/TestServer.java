@@ -182,7 +182,7 @@ public final class TestServer implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
+        try (http) {
             app.close();
         } finally {
             database.close();

@@ -18,6 +18,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class PushSenderTest {
@@ -28,6 +29,12 @@ class PushSenderTest {
             new EndpointPolicy(List.of("127.0.0.1"), true),
             Config.from(Settings.of(Map.of())).push(),
             clock);
+
+    /** The sender owns a started Jetty client (threads, selectors): every test's sender is closed. */
+    @AfterEach
+    void closeSender() {
+        sender.close();
+    }
 
     @Test
     void answersAreClassifiedAsTheDeliveryQueueNeedsThem() {
