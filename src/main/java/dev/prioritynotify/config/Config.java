@@ -122,7 +122,15 @@ public record Config(
          * {@code base × 2^n} with jitter, each delay capped at {@code maxDelay}; {@code afterCap}
          * bounds the wait a push service's {@code Retry-After} can impose.
          */
-        public record Retry(Duration base, Duration maxDelay, int maxAttempts, Duration afterCap) {}
+        public record Retry(Duration base, Duration maxDelay, int maxAttempts, Duration afterCap) {
+            public Retry {
+                // A cap below the base would silently replace the whole schedule with the cap
+                // (and is what the two values swapped look like).
+                if (maxDelay.compareTo(base) < 0) {
+                    throw new ConfigException("PUSH_RETRY_MAX_DELAY", "must not be shorter than PUSH_RETRY_BASE");
+                }
+            }
+        }
 
         /**
          * {@code lease}: how long a claimed push stays claimed before another sender may take it

@@ -266,4 +266,18 @@ class ConfigTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("PUSH_LEASE: must be at least 1s");
     }
+
+    @Test
+    void aRetryCapBelowTheRetryBaseIsRefused() {
+        assertThatThrownBy(
+                        () -> Config.from(Settings.of(Map.of("PUSH_RETRY_BASE", "10s", "PUSH_RETRY_MAX_DELAY", "5s"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("PUSH_RETRY_MAX_DELAY: must not be shorter than PUSH_RETRY_BASE");
+        assertThat(Config.from(Settings.of(Map.of("PUSH_RETRY_BASE", "5s", "PUSH_RETRY_MAX_DELAY", "5s")))
+                        .push()
+                        .delivery()
+                        .retry()
+                        .maxDelay())
+                .isEqualTo(Duration.ofSeconds(5));
+    }
 }
