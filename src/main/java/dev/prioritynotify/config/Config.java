@@ -203,7 +203,8 @@ public record Config(
     }
 
     private static Push push(Settings s, Optional<String> baseUrl) {
-        // One local per setting, read in the documented order, so each value visibly lands in its field.
+        // One local per setting, named after it, read in the order this method always read them:
+        // each value visibly lands in its field, and Error Prone flags two locals passed swapped.
         Duration tokenValidity = s.duration("VAPID_TOKEN_VALIDITY", Duration.ofHours(12));
         // An https BASE_URL is a fine VAPID contact when no subject is given.
         Optional<String> subject = s.get("VAPID_SUBJECT").or(() -> baseUrl.filter(u -> u.startsWith("https://")));
