@@ -132,9 +132,13 @@ public final class App implements AutoCloseable {
                 auth,
                 input,
                 new RateLimiter(
-                        config.push().subscribeLimitPerUser(), config.push().subscribeWindow(), clock),
+                        config.push().subscribeLimits().perUser(),
+                        config.push().subscribeLimits().window(),
+                        clock),
                 new RateLimiter(
-                        config.push().subscribeLimitPerAddress(), config.push().subscribeWindow(), clock),
+                        config.push().subscribeLimits().perAddress(),
+                        config.push().subscribeLimits().window(),
+                        clock),
                 services.ids(),
                 clock);
 
@@ -224,12 +228,13 @@ public final class App implements AutoCloseable {
                         : CryptoProviders.Mode.JDK);
         log.info("push crypto: {}", providers.describe());
         CryptoProviders.accpUnavailableReason().ifPresent(reason -> log.info("ACCP not in use: {}", reason));
-        EndpointPolicy endpointPolicy = new EndpointPolicy(settings.allowedHosts(), settings.allowInsecureEndpoints());
+        EndpointPolicy endpointPolicy = new EndpointPolicy(
+                settings.endpoints().allowedHosts(), settings.endpoints().allowInsecure());
         SubscriptionRepository subscriptions = new SubscriptionRepository(services.db(), services.ids());
         DeliveryRepository deliveries = new DeliveryRepository(services.db(), subscriptions);
-        PushPayload payloads = new PushPayload(mapper, settings);
+        PushPayload payloads = new PushPayload(mapper, settings.payload());
         PushCredentials credentials = PushCredentials.load(
-                settings,
+                settings.vapid(),
                 new VapidKeyStore(new SettingsRepository(services.db()), mapper, clock),
                 secretKey,
                 providers,
@@ -247,9 +252,14 @@ public final class App implements AutoCloseable {
                 settings,
                 clock,
                 new PushMetrics(metrics.registry()),
-                Backoff.of(settings.delivery())));
+                Backoff.of(settings.delivery().retry())));
         NotificationListener outbox = workers.<NotificationListener>map(w -> new Outbox(
-                        subscriptions, services.db().dialect(), services.ids(), clock, settings.delivery(), w))
+                        subscriptions,
+                        services.db().dialect(),
+                        services.ids(),
+                        clock,
+                        settings.delivery().bursts(),
+                        w))
                 .orElse((transaction, change) -> () -> {});
         WebPush push = new WebPush(
                 subscriptions,
@@ -259,7 +269,7 @@ public final class App implements AutoCloseable {
                 sender,
                 workers,
                 payloads,
-                settings.delivery(),
+                settings.delivery().housekeeping(),
                 clock);
         push.registerGauges(metrics.registry());
         push.start();

@@ -59,56 +59,107 @@ public record Config(
     }
 
     /**
-     * Web Push. The VAPID values stay raw here: a malformed key must not stop the server, only
-     * disable push with a line naming the variable, so the push package parses them.
+     * Web Push, in small groups of named values rather than one long positional record, where two
+     * adjacent settings of one type could be swapped and still compile. Where a group still holds
+     * two of one type, {@link Config#from} reads each into a local named after its variable, and
+     * {@code ConfigTest} pins every variable to its own field.
      */
     public record Push(
-            Optional<String> vapidPublicKey,
-            Optional<Secret> vapidPrivateKey,
-            Optional<String> vapidSubject,
-            boolean vapidAutogenerate,
-            Duration vapidTokenValidity,
-            List<String> allowedHosts,
-            boolean allowInsecureEndpoints,
-            PayloadMode payload,
+            Vapid vapid,
+            Endpoints endpoints,
+            Payload payload,
+            SubscribeLimits subscribeLimits,
             CryptoProvider cryptoProvider,
-            Map<String, Duration> ttlByPriority,
-            int subscribeLimitPerUser,
-            int subscribeLimitPerAddress,
-            Duration subscribeWindow,
             Duration requestTimeout,
-            String icon,
-            String badge,
             Delivery delivery) {
-        public Push {
-            ttlByPriority = Map.copyOf(ttlByPriority);
-            allowedHosts = List.copyOf(allowedHosts);
+
+        /**
+         * The keys stay raw here: a malformed key must not stop the server, only disable push with
+         * a line naming the variable, so the push package parses them. The token validity, by
+         * contrast, is a plain operator error and stops start-up.
+         */
+        public record Vapid(
+                Optional<String> publicKey,
+                Optional<Secret> privateKey,
+                Optional<String> subject,
+                boolean autogenerate,
+                Duration tokenValidity) {
+            public Vapid {
+                if (tokenValidity.compareTo(Duration.ofHours(24)) > 0
+                        || tokenValidity.compareTo(Duration.ofMinutes(10)) < 0) {
+                    throw new ConfigException(
+                            "VAPID_TOKEN_VALIDITY", "must be between 10m and 24h (RFC 8292 caps it at 24 hours)");
+                }
+            }
         }
+
+        /** Which push service endpoints a device may register: hosts beyond the known services, and http. */
+        public record Endpoints(List<String> allowedHosts, boolean allowInsecure) {
+            public Endpoints {
+                allowedHosts = List.copyOf(allowedHosts);
+            }
+        }
+
+        /** What each push carries: the body or not, its TTL per priority (wire name), icon and badge. */
+        public record Payload(PayloadMode mode, Map<String, Duration> ttlByPriority, String icon, String badge) {
+            public Payload {
+                ttlByPriority = Map.copyOf(ttlByPriority);
+            }
+        }
+
+        /** Subscribe requests allowed per user and per client address within one window. */
+        public record SubscribeLimits(int perUser, int perAddress, Duration window) {}
     }
 
     /**
-     * The durable delivery queue: retry schedule ({@code base × 2^n} with jitter, capped), worker
-     * limits, burst coalescing and housekeeping. {@code lease}: how long a claimed push stays
-     * claimed before another sender may take it (empty: 5 min + 4 × the request timeout).
-     * {@code handOffLimit}: how many pushes of notifications created here may wait in this
-     * process, handed to its workers directly instead of claimed (0: every push is claimed).
+     * The durable delivery queue: retry schedule, the workers that claim and send, how many pushes
+     * are in flight, burst coalescing and housekeeping.
      */
     public record Delivery(
-            Duration retryBase,
-            Duration retryMaxDelay,
-            int retryMaxAttempts,
-            Duration retryAfterCap,
-            Duration pollInterval,
-            int concurrency,
-            int concurrencyPerOrigin,
-            int claimBatch,
-            int burstLimit,
-            Duration burstWindow,
-            Duration staleAfter,
-            Duration retention,
-            Duration shutdownGrace,
-            Optional<Duration> lease,
-            int handOffLimit) {}
+            Retry retry, Workers workers, Concurrency concurrency, Bursts bursts, Housekeeping housekeeping) {
+
+        /**
+         * {@code base × 2^n} with jitter, each delay capped at {@code maxDelay}; {@code afterCap}
+         * bounds the wait a push service's {@code Retry-After} can impose.
+         */
+        public record Retry(Duration base, Duration maxDelay, int maxAttempts, Duration afterCap) {
+            public Retry {
+                // A cap below the base would silently replace the whole schedule with the cap
+                // (and is what the two values swapped look like).
+                if (maxDelay.compareTo(base) < 0) {
+                    throw new ConfigException("PUSH_RETRY_MAX_DELAY", "must not be shorter than PUSH_RETRY_BASE");
+                }
+            }
+        }
+
+        /**
+         * {@code lease}: how long a claimed push stays claimed before another sender may take it
+         * (empty: 5 min + 4 × the request timeout). {@code handOffLimit}: how many pushes of
+         * notifications created here may wait in this process, handed to its workers directly
+         * instead of claimed (0: every push is claimed).
+         */
+        public record Workers(
+                Duration pollInterval,
+                int claimBatch,
+                Optional<Duration> lease,
+                int handOffLimit,
+                Duration shutdownGrace) {
+            public Workers {
+                if (lease.isPresent() && lease.get().compareTo(Duration.ofSeconds(1)) < 0) {
+                    throw new ConfigException("PUSH_LEASE", "must be at least 1s");
+                }
+            }
+        }
+
+        /** Claimed pushes not finished in this process, and of those, in flight to one push service. */
+        public record Concurrency(int total, int perOrigin) {}
+
+        /** Pushes per device per window before later ones fold into one summary push. */
+        public record Bursts(int limit, Duration window) {}
+
+        /** A device failing only for {@code staleAfter} is removed; finished deliveries are kept {@code deliveryRetention}. */
+        public record Housekeeping(Duration staleAfter, Duration deliveryRetention) {}
+    }
 
     public static Config from(Settings s) {
         Path dataDir = Path.of(s.string("DATA_DIR", "./data"));
@@ -152,11 +203,9 @@ public record Config(
     }
 
     private static Push push(Settings s, Optional<String> baseUrl) {
-        Duration validity = s.duration("VAPID_TOKEN_VALIDITY", Duration.ofHours(12));
-        if (validity.compareTo(Duration.ofHours(24)) > 0 || validity.compareTo(Duration.ofMinutes(10)) < 0) {
-            throw new ConfigException(
-                    "VAPID_TOKEN_VALIDITY", "must be between 10m and 24h (RFC 8292 caps it at 24 hours)");
-        }
+        // One local per setting, named after it, read in the order this method always read them:
+        // each value visibly lands in its field, and Error Prone flags two locals passed swapped.
+        Duration tokenValidity = s.duration("VAPID_TOKEN_VALIDITY", Duration.ofHours(12));
         // An https BASE_URL is a fine VAPID contact when no subject is given.
         Optional<String> subject = s.get("VAPID_SUBJECT").or(() -> baseUrl.filter(u -> u.startsWith("https://")));
         Map<String, Duration> ttl = new java.util.LinkedHashMap<>();
@@ -164,47 +213,58 @@ public record Config(
         ttl.put("medium", s.duration("PUSH_TTL_MEDIUM", Duration.ofHours(12)));
         ttl.put("high", s.duration("PUSH_TTL_HIGH", Duration.ofDays(1)));
         ttl.put("critical", s.duration("PUSH_TTL_CRITICAL", Duration.ofDays(7)));
-        return new Push(
-                s.get("VAPID_PUBLIC_KEY"),
-                s.get("VAPID_PRIVATE_KEY").map(Secret::new),
-                subject,
-                s.bool("VAPID_AUTOGENERATE", true),
-                validity,
+        Optional<String> publicKey = s.get("VAPID_PUBLIC_KEY");
+        Optional<Secret> privateKey = s.get("VAPID_PRIVATE_KEY").map(Secret::new);
+        boolean autogenerate = s.bool("VAPID_AUTOGENERATE", true);
+        Push.Vapid vapid = new Push.Vapid(publicKey, privateKey, subject, autogenerate, tokenValidity);
+
+        Push.Endpoints endpoints = new Push.Endpoints(
                 s.list("PUSH_ALLOWED_HOSTS").stream()
                         .map(h -> h.toLowerCase(java.util.Locale.ROOT))
                         .toList(),
-                s.bool("PUSH_ALLOW_INSECURE_ENDPOINTS", false),
-                s.choice("PUSH_PAYLOAD", PayloadMode.class, PayloadMode.FULL),
-                s.choice("CRYPTO_PROVIDER", CryptoProvider.class, CryptoProvider.AUTO),
-                ttl,
-                s.integer("PUSH_SUBSCRIBE_LIMIT", 10, 1, 100_000),
-                s.integer("PUSH_SUBSCRIBE_LIMIT_PER_ADDRESS", 30, 1, 100_000),
-                s.duration("PUSH_SUBSCRIBE_WINDOW", Duration.ofMinutes(1)),
-                s.duration("PUSH_REQUEST_TIMEOUT", Duration.ofSeconds(30)),
-                s.string("PUSH_ICON", "/static/icon-192.png"),
-                s.string("PUSH_BADGE", "/static/badge-72.png"),
-                new Delivery(
-                        s.duration("PUSH_RETRY_BASE", Duration.ofSeconds(5)),
-                        s.duration("PUSH_RETRY_MAX_DELAY", Duration.ofHours(1)),
-                        s.integer("PUSH_RETRY_MAX_ATTEMPTS", 8, 1, 100),
-                        s.duration("PUSH_RETRY_AFTER_CAP", Duration.ofHours(1)),
-                        s.duration("PUSH_WORKER_POLL", Duration.ofSeconds(1)),
-                        s.integer("PUSH_CONCURRENCY", 256, 1, 10_000),
-                        s.integer("PUSH_CONCURRENCY_PER_ORIGIN", 64, 1, 10_000),
-                        s.integer("PUSH_CLAIM_BATCH", 256, 1, 10_000),
-                        s.integer("PUSH_BURST_LIMIT", 10, 1, 1_000_000),
-                        s.duration("PUSH_BURST_WINDOW", Duration.ofMinutes(1)),
-                        s.duration("PUSH_STALE_AFTER", Duration.ofDays(30)),
-                        s.duration("PUSH_DELIVERY_RETENTION", Duration.ofDays(7)),
-                        s.duration("PUSH_SHUTDOWN_GRACE", Duration.ofSeconds(10)),
-                        s.get("PUSH_LEASE").map(v -> {
-                            Duration lease = s.duration("PUSH_LEASE", Duration.ZERO);
-                            if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
-                                throw new ConfigException("PUSH_LEASE", "must be at least 1s");
-                            }
-                            return lease;
-                        }),
-                        s.integer("PUSH_HANDOFF_LIMIT", 20_000, 0, 1_000_000)));
+                s.bool("PUSH_ALLOW_INSECURE_ENDPOINTS", false));
+        PayloadMode payloadMode = s.choice("PUSH_PAYLOAD", PayloadMode.class, PayloadMode.FULL);
+        CryptoProvider cryptoProvider = s.choice("CRYPTO_PROVIDER", CryptoProvider.class, CryptoProvider.AUTO);
+        int subscribePerUser = s.integer("PUSH_SUBSCRIBE_LIMIT", 10, 1, 100_000);
+        int subscribePerAddress = s.integer("PUSH_SUBSCRIBE_LIMIT_PER_ADDRESS", 30, 1, 100_000);
+        Duration subscribeWindow = s.duration("PUSH_SUBSCRIBE_WINDOW", Duration.ofMinutes(1));
+        Duration requestTimeout = s.duration("PUSH_REQUEST_TIMEOUT", Duration.ofSeconds(30));
+        String icon = s.string("PUSH_ICON", "/static/icon-192.png");
+        String badge = s.string("PUSH_BADGE", "/static/badge-72.png");
+        return new Push(
+                vapid,
+                endpoints,
+                new Push.Payload(payloadMode, ttl, icon, badge),
+                new Push.SubscribeLimits(subscribePerUser, subscribePerAddress, subscribeWindow),
+                cryptoProvider,
+                requestTimeout,
+                delivery(s));
+    }
+
+    private static Delivery delivery(Settings s) {
+        Duration retryBase = s.duration("PUSH_RETRY_BASE", Duration.ofSeconds(5));
+        Duration retryMaxDelay = s.duration("PUSH_RETRY_MAX_DELAY", Duration.ofHours(1));
+        int retryMaxAttempts = s.integer("PUSH_RETRY_MAX_ATTEMPTS", 8, 1, 100);
+        Duration retryAfterCap = s.duration("PUSH_RETRY_AFTER_CAP", Duration.ofHours(1));
+        Delivery.Retry retry = new Delivery.Retry(retryBase, retryMaxDelay, retryMaxAttempts, retryAfterCap);
+
+        Duration pollInterval = s.duration("PUSH_WORKER_POLL", Duration.ofSeconds(1));
+        int concurrency = s.integer("PUSH_CONCURRENCY", 256, 1, 10_000);
+        int concurrencyPerOrigin = s.integer("PUSH_CONCURRENCY_PER_ORIGIN", 64, 1, 10_000);
+        int claimBatch = s.integer("PUSH_CLAIM_BATCH", 256, 1, 10_000);
+        int burstLimit = s.integer("PUSH_BURST_LIMIT", 10, 1, 1_000_000);
+        Duration burstWindow = s.duration("PUSH_BURST_WINDOW", Duration.ofMinutes(1));
+        Duration staleAfter = s.duration("PUSH_STALE_AFTER", Duration.ofDays(30));
+        Duration deliveryRetention = s.duration("PUSH_DELIVERY_RETENTION", Duration.ofDays(7));
+        Duration shutdownGrace = s.duration("PUSH_SHUTDOWN_GRACE", Duration.ofSeconds(10));
+        Optional<Duration> lease = s.get("PUSH_LEASE").map(raw -> Settings.parseDuration("PUSH_LEASE", raw));
+        int handOffLimit = s.integer("PUSH_HANDOFF_LIMIT", 20_000, 0, 1_000_000);
+        return new Delivery(
+                retry,
+                new Delivery.Workers(pollInterval, claimBatch, lease, handOffLimit, shutdownGrace),
+                new Delivery.Concurrency(concurrency, concurrencyPerOrigin),
+                new Delivery.Bursts(burstLimit, burstWindow),
+                new Delivery.Housekeeping(staleAfter, deliveryRetention));
     }
 
     private static String validateBaseUrl(String url) {

@@ -19,16 +19,20 @@ public record PushCredentials(Optional<VapidKeys> keys, Optional<VapidSigner> si
     private static final Logger log = LoggerFactory.getLogger(PushCredentials.class);
 
     public static PushCredentials load(
-            Config.Push config, VapidKeyStore store, Secret secretKey, CryptoProviders providers, InstantSource clock) {
+            Config.Push.Vapid vapid,
+            VapidKeyStore store,
+            Secret secretKey,
+            CryptoProviders providers,
+            InstantSource clock) {
         try {
-            VapidKeys keys = store.load(config, secretKey);
-            String subject = config.vapidSubject()
+            VapidKeys keys = store.load(vapid, secretKey);
+            String subject = vapid.subject()
                     .orElseThrow(
                             () -> new PushUnavailable(
                                     "VAPID_SUBJECT: not set (set it to a mailto: or https: contact for push services; an https BASE_URL also serves)"));
             VapidSigner signer;
             try {
-                signer = new VapidSigner(keys, subject, config.vapidTokenValidity(), providers, clock);
+                signer = new VapidSigner(keys, subject, vapid.tokenValidity(), providers, clock);
             } catch (IllegalArgumentException e) {
                 throw new PushUnavailable(e.getMessage());
             }

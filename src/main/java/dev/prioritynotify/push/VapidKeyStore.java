@@ -42,17 +42,16 @@ public final class VapidKeyStore {
         this.clock = clock;
     }
 
-    VapidKeys load(Config.Push push, Secret secretKey) throws PushUnavailable {
-        if (push.vapidPrivateKey().isPresent()) {
+    VapidKeys load(Config.Push.Vapid vapid, Secret secretKey) throws PushUnavailable {
+        if (vapid.privateKey().isPresent()) {
             try {
                 return VapidKeys.parse(
-                        push.vapidPublicKey().orElse(null),
-                        push.vapidPrivateKey().get().value());
+                        vapid.publicKey().orElse(null), vapid.privateKey().get().value());
             } catch (IllegalArgumentException e) {
                 throw new PushUnavailable(e.getMessage());
             }
         }
-        if (push.vapidPublicKey().isPresent()) {
+        if (vapid.publicKey().isPresent()) {
             throw new PushUnavailable(
                     "VAPID_PRIVATE_KEY: missing while VAPID_PUBLIC_KEY is set (or use VAPID_PRIVATE_KEY_FILE)");
         }
@@ -60,7 +59,7 @@ public final class VapidKeyStore {
         if (stored.isPresent()) {
             return open(stored.get(), secretKey);
         }
-        if (!push.vapidAutogenerate()) {
+        if (!vapid.autogenerate()) {
             throw new PushUnavailable(
                     "VAPID_PRIVATE_KEY: not set and VAPID_AUTOGENERATE=false (set VAPID_PRIVATE_KEY or VAPID_PRIVATE_KEY_FILE, or allow autogeneration)");
         }

@@ -52,7 +52,7 @@ public final class WebPush implements AutoCloseable {
     private final InstantSource clock;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Semaphore inFlight = new Semaphore(MAX_CONCURRENT_SENDS);
-    private final Config.Delivery config;
+    private final Config.Delivery.Housekeeping housekeeping;
 
     /** Built by {@code App}; with push unavailable there is no sender and no workers, and nothing is queued. */
     public WebPush(
@@ -63,7 +63,7 @@ public final class WebPush implements AutoCloseable {
             Optional<PushSender> sender,
             Optional<DeliveryWorkers> workers,
             PushPayload payloads,
-            Config.Delivery config,
+            Config.Delivery.Housekeeping housekeeping,
             InstantSource clock) {
         this.subscriptions = subscriptions;
         this.notifications = notifications;
@@ -72,7 +72,7 @@ public final class WebPush implements AutoCloseable {
         this.sender = sender;
         this.workers = workers;
         this.payloads = payloads;
-        this.config = config;
+        this.housekeeping = housekeeping;
         this.clock = clock;
     }
 
@@ -139,8 +139,8 @@ public final class WebPush implements AutoCloseable {
     /** Daily: forget finished deliveries past their retention, and remove devices that have only failed for too long. */
     public void housekeeping() {
         Instant now = clock.instant();
-        int pruned = deliveries.pruneFinishedBefore(now.minus(config.retention()));
-        int stale = subscriptions.deleteStale(now.minus(config.staleAfter()));
+        int pruned = deliveries.pruneFinishedBefore(now.minus(housekeeping.deliveryRetention()));
+        int stale = subscriptions.deleteStale(now.minus(housekeeping.staleAfter()));
         deliveries.deleteOrphanBursts();
         if (pruned > 0 || stale > 0) {
             log.info("push housekeeping: {} finished deliveries pruned, {} stale subscriptions removed", pruned, stale);

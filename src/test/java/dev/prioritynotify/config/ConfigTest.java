@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -126,5 +127,157 @@ class ConfigTest {
     void unrelatedFileVariablesInTheEnvironmentAreIgnored() {
         Config c = Config.from(Settings.load(Map.of("TF_CLI_CONFIG_FILE", "/nonexistent"), tmp));
         assertThat(c.server().port()).isEqualTo(8000);
+    }
+
+    @Test
+    void everyPushSettingLandsInItsOwnField() {
+        // Distinct values everywhere: two settings of one type swapped in Config.from fail here.
+        Config.Push push = Config.from(Settings.of(Map.ofEntries(
+                        Map.entry("VAPID_PUBLIC_KEY", "public"),
+                        Map.entry("VAPID_PRIVATE_KEY", "private"),
+                        Map.entry("VAPID_SUBJECT", "mailto:ops@example.com"),
+                        Map.entry("VAPID_AUTOGENERATE", "false"),
+                        Map.entry("VAPID_TOKEN_VALIDITY", "11h"),
+                        Map.entry("PUSH_ALLOWED_HOSTS", "Push.Example.NET"),
+                        Map.entry("PUSH_ALLOW_INSECURE_ENDPOINTS", "true"),
+                        Map.entry("PUSH_PAYLOAD", "minimal"),
+                        Map.entry("PUSH_TTL_LOW", "2h"),
+                        Map.entry("PUSH_TTL_MEDIUM", "3h"),
+                        Map.entry("PUSH_TTL_HIGH", "4h"),
+                        Map.entry("PUSH_TTL_CRITICAL", "5d"),
+                        Map.entry("PUSH_ICON", "/icon.png"),
+                        Map.entry("PUSH_BADGE", "/badge.png"),
+                        Map.entry("PUSH_SUBSCRIBE_LIMIT", "11"),
+                        Map.entry("PUSH_SUBSCRIBE_LIMIT_PER_ADDRESS", "31"),
+                        Map.entry("PUSH_SUBSCRIBE_WINDOW", "2m"),
+                        Map.entry("CRYPTO_PROVIDER", "jdk"),
+                        Map.entry("PUSH_REQUEST_TIMEOUT", "20s"))))
+                .push();
+        assertThat(push.vapid().publicKey()).contains("public");
+        assertThat(push.vapid().privateKey().orElseThrow().value()).isEqualTo("private");
+        assertThat(push.vapid().subject()).contains("mailto:ops@example.com");
+        assertThat(push.vapid().autogenerate()).isFalse();
+        assertThat(push.vapid().tokenValidity()).isEqualTo(Duration.ofHours(11));
+        assertThat(push.endpoints().allowedHosts()).containsExactly("push.example.net");
+        assertThat(push.endpoints().allowInsecure()).isTrue();
+        assertThat(push.payload().mode()).isEqualTo(Config.PayloadMode.MINIMAL);
+        assertThat(push.payload().ttlByPriority())
+                .isEqualTo(Map.of(
+                        "low", Duration.ofHours(2),
+                        "medium", Duration.ofHours(3),
+                        "high", Duration.ofHours(4),
+                        "critical", Duration.ofDays(5)));
+        assertThat(push.payload().icon()).isEqualTo("/icon.png");
+        assertThat(push.payload().badge()).isEqualTo("/badge.png");
+        assertThat(push.subscribeLimits().perUser()).isEqualTo(11);
+        assertThat(push.subscribeLimits().perAddress()).isEqualTo(31);
+        assertThat(push.subscribeLimits().window()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(push.cryptoProvider()).isEqualTo(Config.CryptoProvider.JDK);
+        assertThat(push.requestTimeout()).isEqualTo(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void everyDeliverySettingLandsInItsOwnField() {
+        Config.Delivery delivery = Config.from(Settings.of(Map.ofEntries(
+                        Map.entry("PUSH_RETRY_BASE", "6s"),
+                        Map.entry("PUSH_RETRY_MAX_DELAY", "50m"),
+                        Map.entry("PUSH_RETRY_MAX_ATTEMPTS", "9"),
+                        Map.entry("PUSH_RETRY_AFTER_CAP", "40m"),
+                        Map.entry("PUSH_WORKER_POLL", "2s"),
+                        Map.entry("PUSH_CLAIM_BATCH", "50"),
+                        Map.entry("PUSH_LEASE", "8m"),
+                        Map.entry("PUSH_HANDOFF_LIMIT", "500"),
+                        Map.entry("PUSH_SHUTDOWN_GRACE", "9s"),
+                        Map.entry("PUSH_CONCURRENCY", "100"),
+                        Map.entry("PUSH_CONCURRENCY_PER_ORIGIN", "7"),
+                        Map.entry("PUSH_BURST_LIMIT", "12"),
+                        Map.entry("PUSH_BURST_WINDOW", "3m"),
+                        Map.entry("PUSH_STALE_AFTER", "20d"),
+                        Map.entry("PUSH_DELIVERY_RETENTION", "6d"))))
+                .push()
+                .delivery();
+        assertThat(delivery.retry().base()).isEqualTo(Duration.ofSeconds(6));
+        assertThat(delivery.retry().maxDelay()).isEqualTo(Duration.ofMinutes(50));
+        assertThat(delivery.retry().maxAttempts()).isEqualTo(9);
+        assertThat(delivery.retry().afterCap()).isEqualTo(Duration.ofMinutes(40));
+        assertThat(delivery.workers().pollInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(delivery.workers().claimBatch()).isEqualTo(50);
+        assertThat(delivery.workers().lease()).contains(Duration.ofMinutes(8));
+        assertThat(delivery.workers().handOffLimit()).isEqualTo(500);
+        assertThat(delivery.workers().shutdownGrace()).isEqualTo(Duration.ofSeconds(9));
+        assertThat(delivery.concurrency().total()).isEqualTo(100);
+        assertThat(delivery.concurrency().perOrigin()).isEqualTo(7);
+        assertThat(delivery.bursts().limit()).isEqualTo(12);
+        assertThat(delivery.bursts().window()).isEqualTo(Duration.ofMinutes(3));
+        assertThat(delivery.housekeeping().staleAfter()).isEqualTo(Duration.ofDays(20));
+        assertThat(delivery.housekeeping().deliveryRetention()).isEqualTo(Duration.ofDays(6));
+    }
+
+    @Test
+    void pushDefaultsAreTheDocumentedOnes() {
+        // docs/configuration.md, written out: setting them explicitly must change nothing.
+        Config.Push documented = Config.from(Settings.of(Map.ofEntries(
+                        Map.entry("VAPID_AUTOGENERATE", "true"),
+                        Map.entry("VAPID_TOKEN_VALIDITY", "12h"),
+                        Map.entry("PUSH_ALLOW_INSECURE_ENDPOINTS", "false"),
+                        Map.entry("PUSH_PAYLOAD", "full"),
+                        Map.entry("PUSH_TTL_LOW", "1h"),
+                        Map.entry("PUSH_TTL_MEDIUM", "12h"),
+                        Map.entry("PUSH_TTL_HIGH", "1d"),
+                        Map.entry("PUSH_TTL_CRITICAL", "7d"),
+                        Map.entry("PUSH_REQUEST_TIMEOUT", "30s"),
+                        Map.entry("PUSH_SUBSCRIBE_LIMIT", "10"),
+                        Map.entry("PUSH_SUBSCRIBE_LIMIT_PER_ADDRESS", "30"),
+                        Map.entry("PUSH_SUBSCRIBE_WINDOW", "1m"),
+                        Map.entry("PUSH_ICON", "/static/icon-192.png"),
+                        Map.entry("PUSH_BADGE", "/static/badge-72.png"),
+                        Map.entry("CRYPTO_PROVIDER", "auto"),
+                        Map.entry("PUSH_RETRY_BASE", "5s"),
+                        Map.entry("PUSH_RETRY_MAX_DELAY", "1h"),
+                        Map.entry("PUSH_RETRY_MAX_ATTEMPTS", "8"),
+                        Map.entry("PUSH_RETRY_AFTER_CAP", "1h"),
+                        Map.entry("PUSH_WORKER_POLL", "1s"),
+                        Map.entry("PUSH_CONCURRENCY", "256"),
+                        Map.entry("PUSH_CONCURRENCY_PER_ORIGIN", "64"),
+                        Map.entry("PUSH_CLAIM_BATCH", "256"),
+                        Map.entry("PUSH_HANDOFF_LIMIT", "20000"),
+                        Map.entry("PUSH_BURST_LIMIT", "10"),
+                        Map.entry("PUSH_BURST_WINDOW", "1m"),
+                        Map.entry("PUSH_STALE_AFTER", "30d"),
+                        Map.entry("PUSH_DELIVERY_RETENTION", "7d"),
+                        Map.entry("PUSH_SHUTDOWN_GRACE", "10s"))))
+                .push();
+        Config.Push defaults = Config.from(Settings.of(Map.of())).push();
+        assertThat(defaults).isEqualTo(documented);
+        assertThat(defaults.vapid().subject()).isEmpty();
+        assertThat(defaults.endpoints().allowedHosts()).isEqualTo(List.of());
+        assertThat(defaults.delivery().workers().lease()).isEmpty();
+    }
+
+    @Test
+    void outOfRangePushValuesNameTheVariable() {
+        assertThatThrownBy(() -> Config.from(Settings.of(Map.of("VAPID_TOKEN_VALIDITY", "9m"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("VAPID_TOKEN_VALIDITY: must be between 10m and 24h (RFC 8292 caps it at 24 hours)");
+        assertThatThrownBy(() -> Config.from(Settings.of(Map.of("VAPID_TOKEN_VALIDITY", "25h"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("VAPID_TOKEN_VALIDITY: must be between 10m and 24h (RFC 8292 caps it at 24 hours)");
+        assertThatThrownBy(() -> Config.from(Settings.of(Map.of("PUSH_LEASE", "999ms"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("PUSH_LEASE: must be at least 1s");
+    }
+
+    @Test
+    void aRetryCapBelowTheRetryBaseIsRefused() {
+        assertThatThrownBy(
+                        () -> Config.from(Settings.of(Map.of("PUSH_RETRY_BASE", "10s", "PUSH_RETRY_MAX_DELAY", "5s"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("PUSH_RETRY_MAX_DELAY: must not be shorter than PUSH_RETRY_BASE");
+        assertThat(Config.from(Settings.of(Map.of("PUSH_RETRY_BASE", "5s", "PUSH_RETRY_MAX_DELAY", "5s")))
+                        .push()
+                        .delivery()
+                        .retry()
+                        .maxDelay())
+                .isEqualTo(Duration.ofSeconds(5));
     }
 }

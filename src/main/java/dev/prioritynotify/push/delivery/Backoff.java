@@ -12,11 +12,11 @@ import java.util.function.DoubleSupplier;
 public record Backoff(Duration base, Duration cap, int maxAttempts, DoubleSupplier random) {
 
     /** The configured schedule ({@code PUSH_RETRY_*}) with random jitter. */
-    public static Backoff of(Config.Delivery config) {
+    public static Backoff of(Config.Delivery.Retry retry) {
         return new Backoff(
-                config.retryBase(),
-                config.retryMaxDelay(),
-                config.retryMaxAttempts(),
+                retry.base(),
+                retry.maxDelay(),
+                retry.maxAttempts(),
                 () -> ThreadLocalRandom.current().nextDouble());
     }
 

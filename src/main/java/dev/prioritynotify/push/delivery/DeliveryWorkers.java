@@ -84,15 +84,17 @@ public final class DeliveryWorkers implements AutoCloseable {
         this.payloads = payloads;
         this.config = push.delivery();
         // Long enough for a claimed push to wait its turn behind a slow push service and time out.
-        this.lease = config.lease()
+        this.lease = config.workers()
+                .lease()
                 .orElse(Duration.ofMinutes(5).plus(push.requestTimeout().multipliedBy(4)));
         // Expired leases are looked for every 30 s, or every lease when PUSH_LEASE is shorter.
         this.leaseSweep = lease.compareTo(Duration.ofSeconds(30)) < 0 ? lease : Duration.ofSeconds(30);
         this.backoff = backoff;
         this.clock = clock;
         this.metrics = metrics;
-        this.global = new Semaphore(config.concurrency());
-        this.refillAt = Math.max(1, Math.min(config.claimBatch(), config.concurrency()) / 4);
+        this.global = new Semaphore(config.concurrency().total());
+        this.refillAt = Math.max(
+                1, Math.min(config.workers().claimBatch(), config.concurrency().total()) / 4);
         this.maxWaitNanos = lease.toNanos() / 4;
         this.dispatcher =
                 Thread.ofPlatform().name("push-dispatcher").daemon(true).unstarted(this::dispatch);
@@ -131,13 +133,16 @@ public final class DeliveryWorkers implements AutoCloseable {
                 List<Delivery> claimed = free == 0
                         ? List.of()
                         : deliveries.claim(
-                                Math.min(free, config.claimBatch()), now, now.plus(lease), backloggedOrigins());
+                                Math.min(free, config.workers().claimBatch()),
+                                now,
+                                now.plus(lease),
+                                backloggedOrigins());
                 global.release(free - claimed.size());
                 if (!claimed.isEmpty()) {
                     send(claimed);
                 }
-                if (claimed.size() < Math.min(free, config.claimBatch()) || free == 0) {
-                    wakeUp.tryAcquire(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                if (claimed.size() < Math.min(free, config.workers().claimBatch()) || free == 0) {
+                    wakeUp.tryAcquire(config.workers().pollInterval().toMillis(), TimeUnit.MILLISECONDS);
                     wakeUp.drainPermits();
                 }
             } catch (InterruptedException e) {
@@ -145,7 +150,7 @@ public final class DeliveryWorkers implements AutoCloseable {
                 return;
             } catch (RuntimeException e) {
                 log.warn("push dispatcher: {}; retrying", e.toString());
-                sleepQuietly(config.pollInterval());
+                sleepQuietly(config.workers().pollInterval());
             }
         }
     }
@@ -178,7 +183,7 @@ public final class DeliveryWorkers implements AutoCloseable {
      * creators may together exceed it a little, which the limit, a bound on memory, allows.
      */
     int handOffRoom() {
-        return running ? Math.max(0, config.handOffLimit() - handedOff.get()) : 0;
+        return running ? Math.max(0, config.workers().handOffLimit() - handedOff.get()) : 0;
     }
 
     /**
@@ -247,7 +252,8 @@ public final class DeliveryWorkers implements AutoCloseable {
     }
 
     private OriginQueue<Push> queueOf(String origin) {
-        return origins.computeIfAbsent(origin, o -> new OriginQueue<>(config.concurrencyPerOrigin()));
+        return origins.computeIfAbsent(
+                origin, o -> new OriginQueue<>(config.concurrency().perOrigin()));
     }
 
     /**
@@ -338,7 +344,10 @@ public final class DeliveryWorkers implements AutoCloseable {
                         attempt,
                         429,
                         "rate limited by the push service",
-                        now.plus(x.after().compareTo(config.retryAfterCap()) > 0 ? config.retryAfterCap() : x.after()));
+                        now.plus(
+                                x.after().compareTo(config.retry().afterCap()) > 0
+                                        ? config.retry().afterCap()
+                                        : x.after()));
             }
             case SendResult.Retryable x -> {
                 // Without an answer the reason is the kind: "connection refused", "timeout after 30 s", …
@@ -406,9 +415,9 @@ public final class DeliveryWorkers implements AutoCloseable {
     public void close() {
         running = false;
         wakeUp.release();
-        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+        long deadline = System.nanoTime() + config.workers().shutdownGrace().toNanos();
         try {
-            dispatcher.join(config.shutdownGrace().toMillis());
+            dispatcher.join(config.workers().shutdownGrace().toMillis());
             origins.values()
                     .forEach(q -> q.removeWaiting()
                             .forEach(p -> finish(p, new DeliveryRepository.Outcome.Released(p.delivery()))));
@@ -429,12 +438,12 @@ public final class DeliveryWorkers implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            recorder.finish(config.shutdownGrace());
+            recorder.finish(config.workers().shutdownGrace());
         }
     }
 
     private int inFlight() {
-        return config.concurrency() - global.availablePermits() + handedOff.get();
+        return config.concurrency().total() - global.availablePermits() + handedOff.get();
     }
 
     private static long remainingMillis(long deadlineNanos) {

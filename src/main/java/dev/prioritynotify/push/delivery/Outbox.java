@@ -74,7 +74,7 @@ public final class Outbox implements NotificationListener {
     private final Dialect dialect;
     private final Ids ids;
     private final InstantSource clock;
-    private final Config.Delivery config;
+    private final Config.Delivery.Bursts burstSettings;
     private final DeliveryWorkers workers;
 
     public Outbox(
@@ -82,13 +82,13 @@ public final class Outbox implements NotificationListener {
             Dialect dialect,
             Ids ids,
             InstantSource clock,
-            Config.Delivery config,
+            Config.Delivery.Bursts burstSettings,
             DeliveryWorkers workers) {
         this.subscriptions = subscriptions;
         this.dialect = dialect;
         this.ids = ids;
         this.clock = clock;
-        this.config = config;
+        this.burstSettings = burstSettings;
         this.workers = workers;
     }
 
@@ -166,7 +166,7 @@ public final class Outbox implements NotificationListener {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Instant leaseUntil = now.plus(workers.lease());
         int room = workers.handOffRoom();
-        Duration window = config.burstWindow();
+        Duration window = burstSettings.window();
         List<Burst> bursts = new ArrayList<>(targets.size());
         List<Row> deliveries = new ArrayList<>(targets.size());
         List<Row> summaries = new ArrayList<>();
@@ -182,7 +182,7 @@ public final class Outbox implements NotificationListener {
             int count = sameWindow ? t.burstCount() + 1 : 1;
             bursts.add(new Burst(t.id(), windowStart, count));
             String origin = Endpoints.origin(URI.create(t.device().endpoint()));
-            boolean fold = count > config.burstLimit() && n.priority() != Priority.CRITICAL;
+            boolean fold = count > burstSettings.limit() && n.priority() != Priority.CRITICAL;
             if (fold) {
                 deliveries.add(new Row(
                         ids.next(),

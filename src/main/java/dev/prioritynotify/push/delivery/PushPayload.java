@@ -20,15 +20,15 @@ public final class PushPayload {
     private static final String ELLIPSIS = "…";
 
     private final ObjectMapper mapper;
-    private final Config.Push config;
+    private final Config.Push.Payload config;
 
-    public PushPayload(ObjectMapper mapper, Config.Push config) {
+    public PushPayload(ObjectMapper mapper, Config.Push.Payload config) {
         this.mapper = mapper;
         this.config = config;
     }
 
     public byte[] of(Notification n) {
-        String body = config.payload() == Config.PayloadMode.MINIMAL || n.message() == null ? "" : n.message();
+        String body = config.mode() == Config.PayloadMode.MINIMAL || n.message() == null ? "" : n.message();
         byte[] json = render(n, body);
         if (json.length <= WebPushEncryption.MAX_PLAINTEXT_LENGTH) {
             return json;

@@ -286,7 +286,7 @@ public final class PushSender implements AutoCloseable {
     }
 
     Duration ttl(Priority priority) {
-        return config.ttlByPriority().get(priority.wire());
+        return config.payload().ttlByPriority().get(priority.wire());
     }
 
     /** RFC 8030 §5.3. */
