@@ -2,13 +2,19 @@ package dev.prioritynotify.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.prioritynotify.auth.Authenticator;
+import dev.prioritynotify.auth.LoginRoutes;
 import dev.prioritynotify.auth.MeRoutes;
+import dev.prioritynotify.auth.Origins;
+import dev.prioritynotify.auth.SessionRepository;
+import dev.prioritynotify.auth.Sessions;
 import dev.prioritynotify.config.Config;
 import dev.prioritynotify.config.Secret;
 import dev.prioritynotify.http.ApiError;
 import dev.prioritynotify.http.ErrorRenderer;
 import dev.prioritynotify.http.Input;
 import dev.prioritynotify.http.Json;
+import dev.prioritynotify.http.RateLimiter;
+import dev.prioritynotify.http.SecurityHeaders;
 import dev.prioritynotify.notification.NotificationListener;
 import dev.prioritynotify.notification.NotificationRoutes;
 import dev.prioritynotify.notification.NotificationService;
@@ -24,7 +30,6 @@ import dev.prioritynotify.push.delivery.PushMetrics;
 import dev.prioritynotify.push.delivery.PushPayload;
 import dev.prioritynotify.push.delivery.PushSender;
 import dev.prioritynotify.push.subscription.EndpointPolicy;
-import dev.prioritynotify.push.subscription.RateLimiter;
 import dev.prioritynotify.push.subscription.SubscriptionRepository;
 import dev.prioritynotify.store.Database;
 import dev.prioritynotify.store.Ids;
@@ -35,6 +40,7 @@ import dev.prioritynotify.stream.StreamRoutes;
 import dev.prioritynotify.token.TokenService;
 import dev.prioritynotify.user.LocalAccounts;
 import dev.prioritynotify.user.UserRepository;
+import dev.prioritynotify.web.HomeRoutes;
 import dev.prioritynotify.webpush.CryptoProviders;
 import dev.prioritynotify.webpush.WebPushEncryption;
 import io.javalin.Javalin;
@@ -50,6 +56,8 @@ import org.slf4j.LoggerFactory;
 /** The composition root: the one place that creates and wires the parts. */
 public final class App implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(App.class);
+    /** Failed sign-ins a minute, per account and per address, before 429 (issue: at most 10). */
+    private static final int LOGIN_FAILURES = 10;
 
     /** The storage-backed services, without HTTP: what the CLI's offline commands use too. */
     public record Services(
@@ -110,7 +118,16 @@ public final class App implements AutoCloseable {
         Secret secretKey = DataDirectory.secretKey(config);
         ObjectMapper mapper = Json.mapper();
         Input input = new Input(mapper);
-        Authenticator auth = new Authenticator(services.tokens(), services.users()::findById);
+        Config.Auth authConfig = config.auth();
+        Sessions sessions = new Sessions(
+                new SessionRepository(services.db()),
+                secretKey,
+                authConfig.sessions().previousSecretKey(),
+                authConfig.sessions().lifetime(),
+                config.server().baseUrl().filter(u -> u.startsWith("https://")).isPresent(),
+                clock);
+        Origins origins = new Origins(config.server().baseUrl());
+        Authenticator auth = new Authenticator(services.tokens(), services.users()::findById, sessions, origins);
 
         StreamHub hub = new StreamHub(config.stream().clientBuffer());
         EventLog eventLog = new EventLog(services.db(), hub, mapper, clock);
@@ -122,7 +139,17 @@ public final class App implements AutoCloseable {
         services.notifications().addListener(pushFeature.outbox());
 
         HealthRoutes health = new HealthRoutes(services.db());
-        MeRoutes me = new MeRoutes(auth, services.users()::findById);
+        MeRoutes me = new MeRoutes(auth, services.users()::findById, sessions);
+        LoginRoutes login = new LoginRoutes(
+                services.accounts(),
+                sessions,
+                origins,
+                new RateLimiter(LOGIN_FAILURES, Duration.ofMinutes(1), clock),
+                new RateLimiter(LOGIN_FAILURES, Duration.ofMinutes(1), clock),
+                user -> services.users().recordLogin(user.id(), clock.instant()),
+                authConfig.localEnabled(),
+                Optional.empty());
+        HomeRoutes home = new HomeRoutes(sessions, services.users()::findById);
         NotificationRoutes notifications =
                 new NotificationRoutes(services.notifications(), auth, input, services.users()::listIds);
         StreamRoutes stream = new StreamRoutes(auth, eventLog, hub, config.stream());
@@ -153,13 +180,14 @@ public final class App implements AutoCloseable {
             cfg.jetty.port = config.server().port();
             if (!config.server().corsOrigins().isEmpty()) {
                 cfg.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
-                    List<String> origins = config.server().corsOrigins();
+                    List<String> allowed = config.server().corsOrigins();
                     rule.allowHost(
-                            origins.getFirst(),
-                            origins.subList(1, origins.size()).toArray(String[]::new));
+                            allowed.getFirst(),
+                            allowed.subList(1, allowed.size()).toArray(String[]::new));
                 }));
             }
             ErrorRenderer.register(cfg.routes);
+            cfg.routes.before(SecurityHeaders::apply);
             List<String> allowedHosts = config.server().allowedHosts();
             if (!allowedHosts.isEmpty()) {
                 cfg.routes.before(ctx -> checkHost(ctx.host(), allowedHosts));
@@ -167,6 +195,8 @@ public final class App implements AutoCloseable {
             metrics.register(cfg.routes);
             health.register(cfg.routes);
             me.register(cfg.routes);
+            login.register(cfg.routes);
+            home.register(cfg.routes);
             // The stream's fixed path is registered before the {id} routes that would also match it.
             stream.register(cfg.routes);
             notifications.register(cfg.routes);

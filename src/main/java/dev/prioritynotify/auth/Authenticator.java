@@ -5,17 +5,42 @@ import dev.prioritynotify.token.Scope;
 import dev.prioritynotify.token.TokenService;
 import dev.prioritynotify.user.User;
 import io.javalin.http.Context;
+import java.util.Optional;
 
-/** Resolves {@code Authorization: Bearer pn_...} to a {@link Caller} and enforces the scope a route needs. */
+/**
+ * Resolves a request to a {@link Caller}: {@code Authorization: Bearer pn_...} (an API token), else
+ * the session cookie of a signed-in browser, and enforces the scope a route needs.
+ *
+ * <p>A cookie is sent by the browser on its own, also on requests another site makes it send, so a
+ * state-changing request authenticated by its cookie must prove it comes from our own pages: its
+ * {@code Origin} (or, without one, {@code Referer}) is this server's, and it carries the session's
+ * CSRF token ({@code X-CSRF-Token}, or {@code csrf_token} in a form). A bearer token is never sent
+ * by a browser on its own, so token requests need neither.
+ */
 public final class Authenticator {
     private static final String BEARER = "Bearer ";
+    public static final String CSRF_HEADER = "X-CSRF-Token";
+    public static final String CSRF_FIELD = "csrf_token";
 
     private final TokenService tokens;
     private final Users users;
+    private final Sessions sessions;
+    private final Origins origins;
 
-    public Authenticator(TokenService tokens, Users users) {
+    public Authenticator(TokenService tokens, Users users, Sessions sessions, Origins origins) {
         this.tokens = tokens;
         this.users = users;
+        this.sessions = sessions;
+        this.origins = origins;
+    }
+
+    /** A signed-in browser; routes that only a person at the web app may use (token management). */
+    public Caller requireSession(Context ctx) {
+        Caller caller = authenticate(ctx);
+        if (caller.session().isEmpty()) {
+            throw ApiError.forbidden("Authorization: this needs a signed-in session, not an API token");
+        }
+        return caller;
     }
 
     /** A caller with the scope who is also an administrator. */
@@ -43,7 +68,14 @@ public final class Authenticator {
     public Caller authenticate(Context ctx) {
         String header = ctx.header("Authorization");
         if (header == null || header.isBlank()) {
-            throw unauthenticated(ctx, "Authorization: missing; send 'Authorization: Bearer <token>'");
+            Optional<Session> session = sessions.current(ctx);
+            if (session.isEmpty()) {
+                throw unauthenticated(ctx, "Authorization: missing; send 'Authorization: Bearer <token>'");
+            }
+            if (changesState(ctx)) {
+                checkCsrf(ctx, session.get());
+            }
+            return Caller.ofSession(session.get());
         }
         if (!header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             throw unauthenticated(ctx, "Authorization: must be 'Bearer <token>'");
@@ -51,11 +83,36 @@ public final class Authenticator {
         String presented = header.substring(BEARER.length()).trim();
         return switch (tokens.check(presented)) {
             case TokenService.Check.Valid valid ->
-                new Caller(valid.token().userId(), valid.token().scopes());
+                Caller.ofToken(valid.token().userId(), valid.token().scopes());
             case TokenService.Check.Expired expired -> throw unauthenticated(ctx, "Authorization: token has expired");
             case TokenService.Check.Unknown unknown ->
                 throw unauthenticated(ctx, "Authorization: unknown or revoked token");
         };
+    }
+
+    private static boolean changesState(Context ctx) {
+        return switch (ctx.method().name()) {
+            case "GET", "HEAD", "OPTIONS" -> false;
+            default -> true;
+        };
+    }
+
+    private void checkCsrf(Context ctx, Session session) {
+        if (!origins.sameOrigin(ctx)) {
+            throw ApiError.forbidden("CSRF: the request comes from another site (Origin/Referer)");
+        }
+        String presented = ctx.header(CSRF_HEADER);
+        if (presented == null && isForm(ctx)) {
+            presented = ctx.formParam(CSRF_FIELD);
+        }
+        if (presented == null || !sessions.csrfMatches(session, presented)) {
+            throw ApiError.forbidden("CSRF: missing or wrong " + CSRF_HEADER + " (or form field " + CSRF_FIELD + ")");
+        }
+    }
+
+    private static boolean isForm(Context ctx) {
+        String type = ctx.contentType();
+        return type != null && type.startsWith("application/x-www-form-urlencoded");
     }
 
     private static ApiError unauthenticated(Context ctx, String detail) {

@@ -1,5 +1,6 @@
 package dev.prioritynotify.auth;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.prioritynotify.http.ApiError;
 import dev.prioritynotify.token.Scope;
 import io.javalin.config.RoutesConfig;
@@ -8,14 +9,19 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** {@code GET /api/me}: who the caller is, with the scopes of the credential used. */
+/**
+ * {@code GET /api/me}: who the caller is, with the scopes of the credential used. A signed-in
+ * browser also gets its session's CSRF token, which its scripts send as {@code X-CSRF-Token}.
+ */
 public final class MeRoutes {
     private final Authenticator auth;
     private final Users users;
+    private final Sessions sessions;
 
-    public MeRoutes(Authenticator auth, Users users) {
+    public MeRoutes(Authenticator auth, Users users, Sessions sessions) {
         this.auth = auth;
         this.users = users;
+        this.sessions = sessions;
     }
 
     record MeView(
@@ -26,7 +32,8 @@ public final class MeRoutes {
             boolean isAdmin,
             List<String> scopes,
             Instant createdAt,
-            Instant lastLoginAt) {}
+            Instant lastLoginAt,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String csrfToken) {}
 
     public void register(RoutesConfig routes) {
         routes.get("/api/me", this::me);
@@ -43,6 +50,7 @@ public final class MeRoutes {
                 user.admin(),
                 caller.scopes().stream().sorted().map(Scope::wire).toList(),
                 user.createdAt(),
-                user.lastLoginAt()));
+                user.lastLoginAt(),
+                caller.session().map(sessions::csrfToken).orElse(null)));
     }
 }

@@ -19,7 +19,8 @@ public record Config(
         Logging logging,
         Stream stream,
         Retention retention,
-        Push push) {
+        Push push,
+        Auth auth) {
 
     public record Server(
             String host,
@@ -161,6 +162,56 @@ public record Config(
         public record Housekeeping(Duration staleAfter, Duration deliveryRetention) {}
     }
 
+    /**
+     * Signing in. Local accounts are on when no identity provider is configured, or when
+     * {@code AUTH_LOCAL_ENABLED} says so; OIDC when {@code OIDC_ISSUER_URL} (or the seed's
+     * {@code AUTHENTIK_ISSUER_URL}) is set; a trusted reverse proxy when {@code AUTH_TRUSTED_HEADER} is.
+     */
+    public record Auth(
+            Sessions sessions,
+            boolean localEnabled,
+            Optional<Secret> adminPassword,
+            Optional<Oidc> oidc,
+            Optional<TrustedProxy> trustedProxy,
+            Optional<Secret> metricsToken) {
+
+        /** Browser sessions: how long one lasts, and the secret whose cookies are still accepted (rotation). */
+        public record Sessions(Duration lifetime, Optional<Secret> previousSecretKey) {}
+
+        /**
+         * An OpenID Connect provider, confidential client, authorization code flow with PKCE.
+         * {@code redirectUri} defaults to {@code BASE_URL/auth/callback}; {@code adminGroup}, when
+         * set, makes members of that group (in the {@code groupsClaim} of the ID token) administrators.
+         */
+        public record Oidc(
+                String issuer,
+                String clientId,
+                Secret clientSecret,
+                String redirectUri,
+                List<String> scopes,
+                String groupsClaim,
+                Optional<String> adminGroup) {
+            public Oidc {
+                scopes = List.copyOf(scopes);
+            }
+        }
+
+        /**
+         * Forward authentication by a reverse proxy: requests from {@code proxies} (CIDRs) carrying
+         * {@code userHeader} are signed in as that user; the header from anywhere else is ignored.
+         */
+        public record TrustedProxy(
+                String userHeader,
+                Optional<String> emailHeader,
+                Optional<String> groupsHeader,
+                Optional<String> adminGroup,
+                List<String> proxies) {
+            public TrustedProxy {
+                proxies = List.copyOf(proxies);
+            }
+        }
+    }
+
     public static Config from(Settings s) {
         Path dataDir = Path.of(s.string("DATA_DIR", "./data"));
         String level = s.string("LOG_LEVEL", "INFO").toUpperCase(java.util.Locale.ROOT);
@@ -199,7 +250,88 @@ public record Config(
                 new Retention(
                         s.integer("RETENTION_DAYS", 0, 0, 36_500),
                         s.choice("RETENTION_MODE", RetentionMode.class, RetentionMode.DELETE)),
-                push(s, baseUrl));
+                push(s, baseUrl),
+                auth(s, baseUrl));
+    }
+
+    private static Auth auth(Settings s, Optional<String> baseUrl) {
+        Optional<Secret> previous = s.get("SECRET_KEY_PREVIOUS").map(v -> {
+            if (v.length() < 32) {
+                throw new ConfigException("SECRET_KEY_PREVIOUS", "must be at least 32 characters");
+            }
+            return new Secret(v);
+        });
+        Duration sessionLifetime = s.duration("SESSION_LIFETIME", Duration.ofDays(30));
+        if (sessionLifetime.compareTo(Duration.ofMinutes(5)) < 0) {
+            throw new ConfigException("SESSION_LIFETIME", "must be at least 5m");
+        }
+        Optional<Auth.Oidc> oidc = oidc(s, baseUrl);
+        Optional<Auth.TrustedProxy> proxy = s.get("AUTH_TRUSTED_HEADER").map(header -> {
+            List<String> proxies = s.list("AUTH_TRUSTED_PROXIES");
+            if (proxies.isEmpty()) {
+                throw new ConfigException(
+                        "AUTH_TRUSTED_PROXIES",
+                        "must list the proxy addresses (CIDRs) when AUTH_TRUSTED_HEADER is set");
+            }
+            return new Auth.TrustedProxy(
+                    header,
+                    s.get("AUTH_TRUSTED_EMAIL_HEADER"),
+                    s.get("AUTH_TRUSTED_GROUPS_HEADER"),
+                    s.get("AUTH_TRUSTED_ADMIN_GROUP"),
+                    proxies);
+        });
+        return new Auth(
+                new Auth.Sessions(sessionLifetime, previous),
+                s.bool("AUTH_LOCAL_ENABLED", oidc.isEmpty()),
+                s.get("ADMIN_PASSWORD").map(Secret::new),
+                oidc,
+                proxy,
+                s.get("METRICS_TOKEN").map(Secret::new));
+    }
+
+    /** OIDC_* settings, or the seed's AUTHENTIK_* names for each of them. */
+    private static Optional<Auth.Oidc> oidc(Settings s, Optional<String> baseUrl) {
+        Optional<String> issuer = either(s, "OIDC_ISSUER_URL", "AUTHENTIK_ISSUER_URL");
+        if (issuer.isEmpty()) {
+            return Optional.empty();
+        }
+        String clientId = either(s, "OIDC_CLIENT_ID", "AUTHENTIK_CLIENT_ID")
+                .orElseThrow(() -> new ConfigException("OIDC_CLIENT_ID", "is required when OIDC_ISSUER_URL is set"));
+        Secret clientSecret = either(s, "OIDC_CLIENT_SECRET", "AUTHENTIK_CLIENT_SECRET")
+                .map(Secret::new)
+                .orElseThrow(() -> new ConfigException(
+                        "OIDC_CLIENT_SECRET", "is required when OIDC_ISSUER_URL is set (a confidential client)"));
+        String redirectUri = either(s, "OIDC_REDIRECT_URI", "AUTHENTIK_REDIRECT_URI")
+                .or(() -> baseUrl.map(u -> u + "/auth/callback"))
+                .orElseThrow(() -> new ConfigException(
+                        "OIDC_REDIRECT_URI", "is required when OIDC_ISSUER_URL is set and BASE_URL is not"));
+        for (String[] url : new String[][] {{"OIDC_ISSUER_URL", issuer.get()}, {"OIDC_REDIRECT_URI", redirectUri}}) {
+            if (!url[1].startsWith("https://") && !url[1].startsWith("http://")) {
+                throw new ConfigException(url[0], "must be an http:// or https:// URL, got '" + url[1] + "'");
+            }
+        }
+        List<String> scopes =
+                s.get("OIDC_SCOPES").map(v -> List.of(v.split("[ ,]+"))).orElse(List.of("openid", "email", "profile"));
+        if (!scopes.contains("openid")) {
+            throw new ConfigException("OIDC_SCOPES", "must include openid");
+        }
+        return Optional.of(new Auth.Oidc(
+                issuer.get(),
+                clientId,
+                clientSecret,
+                redirectUri,
+                scopes,
+                s.string("OIDC_GROUPS_CLAIM", "groups"),
+                s.get("OIDC_ADMIN_GROUP")));
+    }
+
+    private static Optional<String> either(Settings s, String name, String seedName) {
+        Optional<String> value = s.get(name);
+        Optional<String> seed = s.get(seedName);
+        if (value.isPresent() && seed.isPresent() && !value.equals(seed)) {
+            throw new ConfigException(name, "and " + seedName + " are both set, to different values; choose one");
+        }
+        return value.or(() -> seed);
     }
 
     private static Push push(Settings s, Optional<String> baseUrl) {

@@ -13,6 +13,11 @@ public final class LocalAccounts {
     private final Ids ids;
     private final InstantSource clock;
 
+    /** Verified against when the name is unknown, so that case takes as long as a wrong password; made on first use. */
+    private static final class Dummy {
+        static final String HASH = PasswordHash.of("not anybody's password".toCharArray());
+    }
+
     public LocalAccounts(UserRepository users, Ids ids, InstantSource clock) {
         this.users = users;
         this.ids = ids;
@@ -46,5 +51,24 @@ public final class LocalAccounts {
 
     public Optional<User> find(String username) {
         return users.findBySub(subjectOf(username));
+    }
+
+    /**
+     * The user whose name and password these are. An unknown name costs the same Argon2id work as a
+     * wrong password, so the answer's timing does not tell which part was wrong.
+     */
+    public Optional<User> verify(String username, char[] password) {
+        Optional<String> hash =
+                USERNAME.matcher(username).matches() ? users.passwordHashOf(subjectOf(username)) : Optional.empty();
+        boolean matches = PasswordHash.matches(password, hash.orElseGet(() -> Dummy.HASH)) && hash.isPresent();
+        return matches ? users.findBySub(subjectOf(username)) : Optional.empty();
+    }
+
+    /** Sets a new password (8 characters at least). */
+    public void setPassword(User user, char[] password) {
+        if (password.length < 8) {
+            throw new IllegalArgumentException("password must be at least 8 characters");
+        }
+        users.setPasswordHash(user.id(), PasswordHash.of(password));
     }
 }

@@ -4,6 +4,7 @@ import dev.prioritynotify.store.Database;
 import dev.prioritynotify.store.Dialect;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -18,6 +19,16 @@ public final class UserRepository {
     private static final String SELECT_BY_SUB = "SELECT " + COLUMNS + " FROM users WHERE sub = :sub";
     private static final String SELECT_ALL = "SELECT " + COLUMNS + " FROM users ORDER BY created_at, sub";
     private static final String SELECT_ALL_IDS = "SELECT id FROM users ORDER BY created_at";
+    private static final String SELECT_PASSWORD_HASH = "SELECT password_hash FROM users WHERE sub = :sub";
+    private static final String UPDATE_PASSWORD_HASH = "UPDATE users SET password_hash = :hash WHERE id = :id";
+    private static final String UPDATE_LAST_LOGIN = "UPDATE users SET last_login_at = :now WHERE id = :id";
+    private static final String UPDATE_ADMIN = "UPDATE users SET is_admin = :admin WHERE id = :id";
+    /** Identity provider or proxy: its word on email, name and (when it says) administrator is taken at each sign-in. */
+    private static final String UPDATE_IDENTITY =
+            "UPDATE users SET email = :email, name = :name, is_admin = :admin, last_login_at = :now WHERE id = :id";
+
+    private static final String DELETE_USER = "DELETE FROM users WHERE id = :id";
+    private static final String COUNT_USERS = "SELECT COUNT(*) FROM users";
 
     private final Database db;
 
@@ -64,6 +75,59 @@ public final class UserRepository {
                 .withHandle(h -> h.createQuery(SELECT_ALL_IDS)
                         .map((rs, ctx) -> d.uuid(rs, "id"))
                         .list());
+    }
+
+    /** The stored Argon2id hash of a local account, when it has a password. */
+    public Optional<String> passwordHashOf(String sub) {
+        return db.jdbi()
+                .withHandle(h -> h.createQuery(SELECT_PASSWORD_HASH)
+                        .bind("sub", sub)
+                        .mapTo(String.class)
+                        .findOne());
+    }
+
+    public void setPasswordHash(UUID id, String hash) {
+        db.inTransaction(h -> h.createUpdate(UPDATE_PASSWORD_HASH)
+                .bind("id", id)
+                .bind("hash", hash)
+                .execute());
+    }
+
+    public void recordLogin(UUID id, Instant now) {
+        db.inTransaction(h -> h.createUpdate(UPDATE_LAST_LOGIN)
+                .bind("id", id)
+                .bind("now", now)
+                .execute());
+    }
+
+    /** @return false when there is no such user */
+    public boolean setAdmin(UUID id, boolean admin) {
+        return db.inTransaction(h -> h.createUpdate(UPDATE_ADMIN)
+                        .bind("id", id)
+                        .bind("admin", admin)
+                        .execute())
+                > 0;
+    }
+
+    /** What an identity provider says of a user at sign-in, and the time of it. */
+    public void updateIdentity(UUID id, String email, String name, boolean admin, Instant now) {
+        db.inTransaction(h -> h.createUpdate(UPDATE_IDENTITY)
+                .bind("id", id)
+                .bind("email", email)
+                .bind("name", name)
+                .bind("admin", admin)
+                .bind("now", now)
+                .execute());
+    }
+
+    /** Deletes the user; their notifications, events, tokens, sessions and devices go with them (ON DELETE CASCADE). */
+    public boolean delete(UUID id) {
+        return db.inTransaction(h -> h.createUpdate(DELETE_USER).bind("id", id).execute()) > 0;
+    }
+
+    public long count() {
+        return db.jdbi()
+                .withHandle(h -> h.createQuery(COUNT_USERS).mapTo(Long.class).one());
     }
 
     private User map(ResultSet rs, StatementContext ctx) throws SQLException {

@@ -35,7 +35,8 @@ class TableOwnershipTest {
             "push_subscriptions", "push.subscription",
             "deliveries", "push.delivery",
             "push_bursts", "push.delivery",
-            "settings", "store");
+            "settings", "store",
+            "sessions", "auth");
 
     /**
      * The one documented exception: each user's event sequence is the column {@code users.event_seq},
@@ -107,7 +108,8 @@ class TableOwnershipTest {
                         "push.subscription:push_subscriptions",
                         "push.delivery:deliveries",
                         "push.delivery:push_bursts",
-                        "store:settings");
+                        "store:settings",
+                        "auth:sessions");
     }
 
     private static List<Use> uses() throws IOException {

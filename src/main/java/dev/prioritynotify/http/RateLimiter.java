@@ -1,12 +1,13 @@
-package dev.prioritynotify.push.subscription;
+package dev.prioritynotify.http;
 
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Fixed-window request counting per key (a user, a client address). Enough to stop a bot from
- * filling the subscription table; in memory, so each instance counts on its own.
+ * Fixed-window counting per key (a user, a client address, an account name). Enough to stop a bot
+ * from filling the subscription table or guessing passwords; in memory, so each instance counts on
+ * its own.
  */
 public final class RateLimiter {
     private record Window(long start, int count) {}
@@ -34,6 +35,19 @@ public final class RateLimiter {
             windows.entrySet().removeIf(e -> now - e.getValue().start >= windowMillis);
         }
         if (w.count <= limit) {
+            return 0;
+        }
+        return Math.max(1, (w.start + windowMillis - now + 999) / 1000);
+    }
+
+    /**
+     * Without counting: 0 while the key is under its limit, otherwise the seconds until its window
+     * ends (a login checks this first and counts only its failures).
+     */
+    public long retryAfter(String key) {
+        long now = clock.millis();
+        Window w = windows.get(key);
+        if (w == null || now - w.start >= windowMillis || w.count < limit) {
             return 0;
         }
         return Math.max(1, (w.start + windowMillis - now + 999) / 1000);
