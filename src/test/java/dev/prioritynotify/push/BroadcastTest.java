@@ -58,13 +58,7 @@ class BroadcastTest {
     String adminToken;
 
     void start(Map<String, String> extra) throws Exception {
-        Map<String, String> settings = new HashMap<>(Map.of(
-                "VAPID_SUBJECT",
-                "mailto:ops@example.com",
-                "PUSH_ALLOW_INSECURE_ENDPOINTS",
-                "true",
-                "PUSH_ALLOWED_HOSTS",
-                "127.0.0.1,localhost",
+        Map<String, String> settings = TestPushService.serverSettings(Map.of(
                 "PUSH_WORKER_POLL",
                 "20ms",
                 "PUSH_SUBSCRIBE_LIMIT",

@@ -58,9 +58,7 @@ class CrashSafetyTest {
         Map<String, String> env = new HashMap<>();
         env.put("DATA_DIR", tmp.resolve("data").toString());
         env.put("SECRET_KEY", "crash-safety-test-secret-key-0123456789");
-        env.put("VAPID_SUBJECT", "mailto:ops@example.com");
-        env.put("PUSH_ALLOW_INSECURE_ENDPOINTS", "true");
-        env.put("PUSH_ALLOWED_HOSTS", "127.0.0.1,localhost");
+        env.putAll(TestPushService.serverSettings(Map.of()));
         env.put("PUSH_RETRY_BASE", "200ms");
         env.put("PUSH_RETRY_MAX_DELAY", "1s");
         env.put("PUSH_RETRY_MAX_ATTEMPTS", "100");

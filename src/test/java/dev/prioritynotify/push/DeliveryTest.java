@@ -12,7 +12,6 @@ import dev.prioritynotify.webpush.Endpoints;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -46,15 +45,7 @@ class DeliveryTest {
     String token;
 
     void start(Map<String, String> extra) throws Exception {
-        Map<String, String> settings = new HashMap<>(Map.of(
-                "VAPID_SUBJECT",
-                "mailto:ops@example.com",
-                "PUSH_ALLOW_INSECURE_ENDPOINTS",
-                "true",
-                "PUSH_ALLOWED_HOSTS",
-                "127.0.0.1,localhost",
-                "PUSH_WORKER_POLL",
-                "20ms"));
+        Map<String, String> settings = TestPushService.serverSettings(Map.of("PUSH_WORKER_POLL", "20ms"));
         settings.putAll(extra);
         server = TestServer.start(dialect, tmp, settings, clock);
         token = server.newUserToken("alice");

@@ -80,17 +80,8 @@ class FirefoxPushTest {
             fail(HeadlessFirefox.BINARY + " is not on PATH: this test drives a real Firefox. Install it with"
                     + " `apt-get install -y firefox-esr` (test.sh does so when it is missing).");
         }
-        server = TestServer.start(
-                Dialect.SQLITE,
-                tmp,
-                Map.of(
-                        "VAPID_SUBJECT",
-                        "mailto:ops@example.com",
-                        "PUSH_ALLOW_INSECURE_ENDPOINTS",
-                        "true",
-                        "PUSH_ALLOWED_HOSTS",
-                        "127.0.0.1,localhost"),
-                InstantSource.system());
+        server =
+                TestServer.start(Dialect.SQLITE, tmp, TestPushService.serverSettings(Map.of()), InstantSource.system());
         String token = server.newUserToken("alice");
         TestServer.Response key = server.get("/api/push/vapid-key", null);
         assertThat(key.status()).as(key.body()).isEqualTo(200);

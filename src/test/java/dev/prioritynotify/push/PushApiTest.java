@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -41,14 +40,7 @@ class PushApiTest {
     String token;
 
     void start(Map<String, String> extra) throws Exception {
-        Map<String, String> settings = new HashMap<>(Map.of(
-                "VAPID_SUBJECT",
-                "mailto:ops@example.com",
-                "PUSH_ALLOW_INSECURE_ENDPOINTS",
-                "true",
-                "PUSH_ALLOWED_HOSTS",
-                "127.0.0.1,localhost"));
-        settings.putAll(extra);
+        Map<String, String> settings = TestPushService.serverSettings(extra);
         server = TestServer.start(dialect, tmp, settings, InstantSource.system());
         token = server.newUserToken("alice");
         pushService = TestPushService.start(

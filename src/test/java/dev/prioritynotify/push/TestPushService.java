@@ -39,6 +39,19 @@ import org.awaitility.core.ConditionTimeoutException;
  * by dropping the connection.
  */
 final class TestPushService implements AutoCloseable {
+    /**
+     * What a server needs to push to services like this one on loopback: a VAPID contact, plain
+     * http, and 127.0.0.1 as an allowed push service. A mutable copy, for the test's own settings.
+     */
+    static Map<String, String> serverSettings(Map<String, String> extra) {
+        Map<String, String> settings = new java.util.HashMap<>();
+        settings.put("VAPID_SUBJECT", "mailto:ops@example.com");
+        settings.put("PUSH_ALLOW_INSECURE_ENDPOINTS", "true");
+        settings.put("PUSH_ALLOWED_HOSTS", "127.0.0.1,localhost");
+        settings.putAll(extra);
+        return settings;
+    }
+
     /** What one push request carried, after checking and decrypting. */
     record Received(String deviceId, Map<String, String> headers, String plaintext, int answered, Instant at) {}
 

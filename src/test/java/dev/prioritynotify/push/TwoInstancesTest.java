@@ -55,9 +55,7 @@ class TwoInstancesTest {
         env.put("DATABASE_URL", db.jdbcUrl());
         // One secret for both: the generated VAPID key is stored encrypted with it.
         env.put("SECRET_KEY", "two-instances-test-secret-key-0123456789");
-        env.put("VAPID_SUBJECT", "mailto:ops@example.com");
-        env.put("PUSH_ALLOW_INSECURE_ENDPOINTS", "true");
-        env.put("PUSH_ALLOWED_HOSTS", "127.0.0.1,localhost");
+        env.putAll(TestPushService.serverSettings(Map.of()));
         env.put("PUSH_RETRY_BASE", "200ms");
         env.put("PUSH_RETRY_MAX_DELAY", "1s");
         env.put("PUSH_RETRY_MAX_ATTEMPTS", "100");
