@@ -220,6 +220,10 @@ public final class App implements AutoCloseable {
             });
         }
         jobs.every("push-housekeeping", Duration.ofMinutes(2), Duration.ofDays(1), push::housekeeping);
+        jobs.every("session-pruning", Duration.ofMinutes(3), Duration.ofDays(1), () -> {
+            int n = sessions.pruneExpired();
+            log.debug("pruned {} expired sessions", n);
+        });
         jobs.every(
                 "stream-heartbeat", config.stream().heartbeat(), config.stream().heartbeat(), hub::heartbeat);
         jobs.every("event-pruning", Duration.ofMinutes(1), Duration.ofHours(1), () -> {
