@@ -119,6 +119,7 @@ public final class App implements AutoCloseable {
         ObjectMapper mapper = Json.mapper();
         Input input = new Input(mapper);
         Config.Auth authConfig = config.auth();
+        warnAboutSettingsNotActedOn(authConfig);
         Sessions sessions = new Sessions(
                 new SessionRepository(services.db()),
                 secretKey,
@@ -308,6 +309,22 @@ public final class App implements AutoCloseable {
         push.registerGauges(metrics.registry());
         push.start();
         return new PushFeature(push, outbox, endpointPolicy);
+    }
+
+    /**
+     * Settings that are validated but that this version does not act on yet: saying so at start-up
+     * beats an operator wondering why OIDC sign-in or the metrics token do nothing.
+     */
+    private static void warnAboutSettingsNotActedOn(Config.Auth auth) {
+        auth.oidc()
+                .ifPresent(o -> log.warn(
+                        "OIDC_ISSUER_URL: OIDC sign-in is not in this version yet; ignored (local accounts stay on)"));
+        auth.trustedProxy()
+                .ifPresent(p -> log.warn(
+                        "AUTH_TRUSTED_HEADER: sign-in by a trusted proxy is not in this version yet; ignored"));
+        auth.metricsToken().ifPresent(t -> log.warn("METRICS_TOKEN: not in this version yet; /metrics stays open"));
+        auth.adminPassword()
+                .ifPresent(t -> log.warn("ADMIN_PASSWORD: the first-run admin is not in this version yet; ignored"));
     }
 
     private static void checkHost(String hostHeader, List<String> allowed) {

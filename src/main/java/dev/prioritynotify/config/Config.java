@@ -163,9 +163,10 @@ public record Config(
     }
 
     /**
-     * Signing in. Local accounts are on when no identity provider is configured, or when
-     * {@code AUTH_LOCAL_ENABLED} says so; OIDC when {@code OIDC_ISSUER_URL} (or the seed's
-     * {@code AUTHENTIK_ISSUER_URL}) is set; a trusted reverse proxy when {@code AUTH_TRUSTED_HEADER} is.
+     * Signing in. Local accounts unless {@code AUTH_LOCAL_ENABLED=false}. The settings of OIDC
+     * ({@code OIDC_ISSUER_URL}, or the seed's {@code AUTHENTIK_ISSUER_URL}), of a trusted reverse
+     * proxy ({@code AUTH_TRUSTED_HEADER}), {@code ADMIN_PASSWORD} and {@code METRICS_TOKEN} are
+     * validated here already; the server says at start-up which of them it does not act on yet.
      */
     public record Auth(
             Sessions sessions,
@@ -282,7 +283,9 @@ public record Config(
         });
         return new Auth(
                 new Auth.Sessions(sessionLifetime, previous),
-                s.bool("AUTH_LOCAL_ENABLED", oidc.isEmpty()),
+                // On by default while this version has no OIDC sign-in to replace it: turning local
+                // accounts off because OIDC_ISSUER_URL is set would leave nobody able to sign in.
+                s.bool("AUTH_LOCAL_ENABLED", true),
                 s.get("ADMIN_PASSWORD").map(Secret::new),
                 oidc,
                 proxy,
