@@ -34,10 +34,10 @@ public final class Authenticator {
         this.origins = origins;
     }
 
-    /** A signed-in browser; routes that only a person at the web app may use (token management). */
+    /** A person at a browser, signed in; routes that only a person at the web app may use (token management). */
     public Caller requireSession(Context ctx) {
         Caller caller = authenticate(ctx);
-        if (caller.session().isEmpty()) {
+        if (!caller.isBrowser()) {
             throw ApiError.forbidden("Authorization: this needs a signed-in session, not an API token");
         }
         return caller;
