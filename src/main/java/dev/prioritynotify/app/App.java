@@ -343,6 +343,27 @@ public final class App implements AutoCloseable {
         return services;
     }
 
+    /** A route the server answers: its method and its path pattern, e.g. {@code DELETE /api/tokens/{id}}. */
+    public record Route(String method, String path) {
+        @Override
+        public String toString() {
+            return method + " " + path;
+        }
+    }
+
+    /**
+     * Every HTTP route registered, before-handlers excluded: what a test that must cover each route
+     * (isolation between users) checks its own list against, so a new route cannot go untested.
+     */
+    public List<Route> routes() {
+        return server.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(parsed -> parsed.endpoint)
+                .filter(endpoint -> endpoint.method.isHttpMethod())
+                .map(endpoint -> new Route(endpoint.method.name(), endpoint.path))
+                .distinct()
+                .toList();
+    }
+
     public StreamHub hub() {
         return hub;
     }
