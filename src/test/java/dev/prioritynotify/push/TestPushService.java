@@ -38,12 +38,12 @@ import org.awaitility.core.ConditionTimeoutException;
  * what the test scripted: 201 by default, or 404, 410, 413, 429 with Retry-After, 500, slowly, or
  * by dropping the connection.
  */
-final class TestPushService implements AutoCloseable {
+public final class TestPushService implements AutoCloseable {
     /**
      * What a server needs to push to services like this one on loopback: a VAPID contact, plain
      * http, and 127.0.0.1 as an allowed push service. A mutable copy, for the test's own settings.
      */
-    static Map<String, String> serverSettings(Map<String, String> extra) {
+    public static Map<String, String> serverSettings(Map<String, String> extra) {
         Map<String, String> settings = new java.util.HashMap<>();
         settings.put("VAPID_SUBJECT", "mailto:ops@example.com");
         settings.put("PUSH_ALLOW_INSECURE_ENDPOINTS", "true");
@@ -53,7 +53,7 @@ final class TestPushService implements AutoCloseable {
     }
 
     /** What one push request carried, after checking and decrypting. */
-    record Received(String deviceId, Map<String, String> headers, String plaintext, int answered, Instant at) {}
+    public record Received(String deviceId, Map<String, String> headers, String plaintext, int answered, Instant at) {}
 
     /** A scripted answer. */
     record Answer(int status, Optional<String> retryAfter, Duration delay, boolean drop) {
@@ -74,7 +74,7 @@ final class TestPushService implements AutoCloseable {
         }
     }
 
-    final class Device {
+    public final class Device {
         final String id = UUID.randomUUID().toString().replace("-", "");
         final WebPushTestDecryptor browser;
         final Deque<Answer> script = new ConcurrentLinkedDeque<>();
@@ -83,12 +83,12 @@ final class TestPushService implements AutoCloseable {
             browser = WebPushTestDecryptor.generate();
         }
 
-        String endpoint() {
+        public String endpoint() {
             return origin() + "/push/" + id;
         }
 
         /** The browser's {@code PushSubscription.toJSON()}. */
-        String subscriptionJson() {
+        public String subscriptionJson() {
             SubscriptionKeys keys = browser.subscriptionKeys();
             return "{\"endpoint\":\"" + endpoint() + "\",\"expirationTime\":null,\"keys\":{\"p256dh\":\""
                     + keys.p256dhBase64Url() + "\",\"auth\":\"" + keys.authBase64Url() + "\"}}";
@@ -98,7 +98,7 @@ final class TestPushService implements AutoCloseable {
             script.addAll(List.of(answers));
         }
 
-        List<Received> received() {
+        public List<Received> received() {
             return TestPushService.this.received(r -> r.deviceId().equals(id));
         }
     }
@@ -129,7 +129,7 @@ final class TestPushService implements AutoCloseable {
     }
 
     /** @param serverPublicKey the application server key the server under test publishes */
-    static TestPushService start(String serverPublicKey) throws IOException {
+    public static TestPushService start(String serverPublicKey) throws IOException {
         return new TestPushService(serverPublicKey, 0);
     }
 
@@ -152,7 +152,7 @@ final class TestPushService implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
-    Device device() throws Exception {
+    public Device device() throws Exception {
         Device d = new Device();
         devices.put(d.id, d);
         return d;

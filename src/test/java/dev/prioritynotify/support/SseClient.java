@@ -42,7 +42,7 @@ public final class SseClient implements AutoCloseable {
     private int chunkLeft;
     private boolean ended;
 
-    private SseClient(URI uri, String token, String lastEventId) throws IOException {
+    private SseClient(URI uri, Map<String, String> extraHeaders, String token, String lastEventId) throws IOException {
         socket = new Socket(uri.getHost(), uri.getPort());
         socket.setSoTimeout(60_000);
         StringBuilder req = new StringBuilder("GET " + uri.getRawPath()
@@ -51,6 +51,8 @@ public final class SseClient implements AutoCloseable {
         if (token != null) {
             req.append("Authorization: Bearer ").append(token).append("\r\n");
         }
+        extraHeaders.forEach(
+                (name, value) -> req.append(name).append(": ").append(value).append("\r\n"));
         if (lastEventId != null) {
             req.append("Last-Event-ID: ").append(lastEventId).append("\r\n");
         }
@@ -73,8 +75,13 @@ public final class SseClient implements AutoCloseable {
     }
 
     public static SseClient connect(URI uri, String token, String lastEventId) {
+        return connect(uri, Map.of(), token, lastEventId);
+    }
+
+    /** As {@link #connect(URI, String, String)}, with more request headers (a session cookie). */
+    public static SseClient connect(URI uri, Map<String, String> headers, String token, String lastEventId) {
         try {
-            return new SseClient(uri, token, lastEventId);
+            return new SseClient(uri, headers, token, lastEventId);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

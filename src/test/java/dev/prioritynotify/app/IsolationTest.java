@@ -1,0 +1,405 @@
+package dev.prioritynotify.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.prioritynotify.push.TestPushService;
+import dev.prioritynotify.store.Dialect;
+import dev.prioritynotify.support.SseClient;
+import dev.prioritynotify.support.TestServer;
+import dev.prioritynotify.support.TestServer.Response;
+import dev.prioritynotify.user.User;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.assertj.core.api.SoftAssertions;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * One row for every route the server answers: user B, with a token and with a session, tries to
+ * read, change or delete what belongs to user A, and a non-admin tries the admin routes. A route
+ * the server answers that has no row fails {@link #everyRouteTheServerAnswersHasARow()}, so a new
+ * route cannot be added without saying how it keeps users apart.
+ */
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.prioritynotify.support.TestDatabases#both")
+class IsolationTest {
+    private static final String PASSWORD = "bob's long enough password";
+
+    @Parameter
+    Dialect dialect;
+
+    @TempDir
+    Path tmp;
+
+    TestServer server;
+    TestPushService pushService;
+    Alice alice;
+    Bob bob;
+
+    /** What belongs to A: every id, and strings that must never appear in anything B is shown. */
+    record Alice(User user, String token, String notificationId, String deviceId, String endpoint) {
+        List<String> secrets() {
+            return List.of(
+                    user.id().toString(), notificationId, deviceId, endpoint, "alice-only-title", "alice-only-device");
+        }
+    }
+
+    /** B: an ordinary user, signed in with a session, and holding a token with every scope. */
+    record Bob(String token, String cookie, String csrf) {}
+
+    /** How B authenticates for one probe. */
+    enum As {
+        TOKEN,
+        SESSION
+    }
+
+    /** What a route must do when B calls it. */
+    enum Expect {
+        /** A's thing, named by id, does not exist for B: 404 (never 403, which would confirm it exists). */
+        NOT_FOUND,
+        /** An administrator's route: 403 for B. */
+        FORBIDDEN,
+        /** Acts on B's own data only: succeeds, and what it answers holds nothing of A's. */
+        OWN_ONLY,
+        /**
+         * A page of the web app: B's session sees only B's data; a token is not a browser and is
+         * sent to sign in, or refused.
+         */
+        PAGE,
+        /** Serves no user's data (sign-in, health, the server's public key, the operator's metrics). */
+        NOT_PER_USER
+    }
+
+    /** One request of B's to one route, and what it must get. */
+    record Probe(App.Route route, String what, Expect expect, Function<As, HttpRequest.Builder> request) {}
+
+    @BeforeEach
+    void start() throws Exception {
+        server = TestServer.start(dialect, tmp, TestPushService.serverSettings(Map.of()), InstantSource.system());
+        pushService = TestPushService.start(
+                server.get("/api/push/vapid-key", null).json().get("publicKey").asText());
+
+        String aliceToken = server.newUserToken("alice");
+        TestPushService.Device aliceDevice = pushService.device();
+        Response subscribed = server.post(
+                "/api/push/subscribe",
+                aliceToken,
+                aliceDevice.subscriptionJson().replaceFirst("\\}$", ",\"device_name\":\"alice-only-device\"}"));
+        assertThat(subscribed.status()).as(subscribed.body()).isEqualTo(201);
+        String notificationId =
+                server.publish(aliceToken, "alice-only-title").get("id").asText();
+        // A delivery of A's exists, so the deliveries route has something to hide.
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> !aliceDevice.received().isEmpty());
+        User aliceUser =
+                server.app().services().users().findBySub("local:alice").orElseThrow();
+        alice = new Alice(
+                aliceUser,
+                aliceToken,
+                notificationId,
+                subscribed.json().get("id").asText(),
+                aliceDevice.endpoint());
+
+        User bobUser = server.app().services().accounts().create("bob", false, Optional.of(PASSWORD.toCharArray()));
+        String cookie = signIn("bob", PASSWORD);
+        String csrf = server.send(
+                        server.request("/api/me", null).header("Cookie", cookie).GET())
+                .json()
+                .get("csrf_token")
+                .asText();
+        bob = new Bob(server.token(bobUser), cookie, csrf);
+        server.publish(bob.token(), "bob's own");
+    }
+
+    @AfterEach
+    void stop() {
+        pushService.close();
+        server.close();
+    }
+
+    private String origin() {
+        return "http://127.0.0.1:" + server.app().port();
+    }
+
+    private String signIn(String username, String password) {
+        String form = "username=" + URLEncoder.encode(username, StandardCharsets.UTF_8) + "&password="
+                + URLEncoder.encode(password, StandardCharsets.UTF_8);
+        Response r = server.send(server.request("/login", null)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Origin", origin())
+                .POST(HttpRequest.BodyPublishers.ofString(form)));
+        assertThat(r.status()).as(r.body()).isEqualTo(303);
+        String setCookie = r.raw().headers().firstValue("Set-Cookie").orElseThrow();
+        return setCookie.substring(0, setCookie.indexOf(';'));
+    }
+
+    /** B's request: with B's token, or with B's cookie and what our own pages would send with it. */
+    private HttpRequest.Builder as(As as, String method, String path, Optional<String> json) {
+        HttpRequest.Builder b = server.request(path, as == As.TOKEN ? bob.token() : null);
+        if (as == As.SESSION) {
+            b.header("Cookie", bob.cookie()).header("Origin", origin()).header("X-CSRF-Token", bob.csrf());
+        }
+        json.ifPresent(body -> b.header("Content-Type", "application/json"));
+        return b.method(
+                method, json.map(HttpRequest.BodyPublishers::ofString).orElseGet(HttpRequest.BodyPublishers::noBody));
+    }
+
+    private Probe probe(String method, String path, Expect expect, String what, String requestPath) {
+        return probe(method, path, expect, what, requestPath, Optional.empty());
+    }
+
+    private Probe probe(
+            String method, String path, Expect expect, String what, String requestPath, Optional<String> json) {
+        return new Probe(new App.Route(method, path), what, expect, as -> as(as, method, requestPath, json));
+    }
+
+    private static Probe notPerUser(String method, String path, String why) {
+        return new Probe(new App.Route(method, path), why, Expect.NOT_PER_USER, as -> {
+            throw new AssertionError("not probed");
+        });
+    }
+
+    /** The table: one row (or more) for each route. */
+    private List<Probe> probes() {
+        String n = "/api/notifications/" + alice.notificationId();
+        String device = alice.deviceId();
+        String endpoint = URLEncoder.encode(alice.endpoint(), StandardCharsets.UTF_8);
+        Optional<String> endpointBody = Optional.of("{\"endpoint\":\"" + alice.endpoint() + "\"}");
+        List<Probe> rows = new ArrayList<>(List.of(
+                notPerUser("GET", "/healthz", "liveness"),
+                notPerUser("GET", "/readyz", "readiness"),
+                notPerUser("GET", "/metrics", "the operator's counters, guarded by METRICS_TOKEN"),
+                notPerUser("GET", "/login", "the sign-in form"),
+                notPerUser("POST", "/login", "signs the caller in as the account whose password it has"),
+                notPerUser("GET", "/auth/logout", "ends the caller's own session"),
+                notPerUser("POST", "/auth/logout", "ends the caller's own session"),
+                notPerUser("GET", "/api/push/vapid-key", "the server's public key"),
+                notPerUser("GET", "/api/v1/push/vapid-public-key", "the server's public key"),
+                probe("GET", "/", Expect.PAGE, "the home page", "/"),
+                probe("GET", "/api/me", Expect.OWN_ONLY, "who the caller is", "/api/me"),
+                probe(
+                        "POST",
+                        "/api/notifications",
+                        Expect.OWN_ONLY,
+                        "create, with A's user id slipped in",
+                        "/api/notifications",
+                        Optional.of("{\"title\":\"bob's\",\"user_id\":\""
+                                + alice.user().id() + "\"}")),
+                probe(
+                        "POST",
+                        "/api/notifications/broadcast",
+                        Expect.FORBIDDEN,
+                        "broadcast to everyone",
+                        "/api/notifications/broadcast",
+                        Optional.of("{\"title\":\"to all\"}")),
+                probe("GET", "/api/notifications", Expect.OWN_ONLY, "list", "/api/notifications?limit=200"),
+                probe(
+                        "GET",
+                        "/api/notifications",
+                        Expect.OWN_ONLY,
+                        "list, archived too",
+                        "/api/notifications?status=archived"),
+                probe("GET", "/api/notifications/{id}", Expect.NOT_FOUND, "A's notification", n),
+                probe(
+                        "PATCH",
+                        "/api/notifications/{id}",
+                        Expect.NOT_FOUND,
+                        "mark A's read",
+                        n,
+                        Optional.of("{\"status\":\"read\"}")),
+                probe("DELETE", "/api/notifications/{id}", Expect.NOT_FOUND, "delete A's", n),
+                probe(
+                        "GET",
+                        "/api/notifications/{id}/deliveries",
+                        Expect.NOT_FOUND,
+                        "A's deliveries",
+                        n + "/deliveries"),
+                new Probe(
+                        new App.Route("GET", "/api/notifications/stream"),
+                        "the live stream from the start",
+                        Expect.OWN_ONLY,
+                        as -> {
+                            throw new AssertionError("probed by streamShowsOnlyTheCallersOwnEvents");
+                        }),
+                probe("GET", "/api/push/subscriptions", Expect.OWN_ONLY, "devices", "/api/push/subscriptions"),
+                probe(
+                        "GET",
+                        "/api/v1/push/subscriptions",
+                        Expect.OWN_ONLY,
+                        "devices (v1)",
+                        "/api/v1/push/subscriptions"),
+                probe(
+                        "GET",
+                        "/api/push/subscriptions",
+                        Expect.FORBIDDEN,
+                        "every user's devices",
+                        "/api/push/subscriptions?all=true"),
+                probe(
+                        "POST",
+                        "/api/push/subscribe",
+                        Expect.OWN_ONLY,
+                        "subscribe a device of B's own",
+                        "/api/push/subscribe",
+                        Optional.of(newDeviceJson())),
+                probe(
+                        "POST",
+                        "/api/v1/push/subscribe",
+                        Expect.OWN_ONLY,
+                        "subscribe a device of B's own (v1)",
+                        "/api/v1/push/subscribe",
+                        Optional.of(newDeviceJson())),
+                probe(
+                        "POST",
+                        "/api/push/test",
+                        Expect.OWN_ONLY,
+                        "test push to the caller's devices",
+                        "/api/push/test")));
+        for (String path : List.of(
+                "/api/push/unsubscribe", "/api/push/subscribe", "/api/v1/push/subscribe", "/api/v1/push/unsubscribe")) {
+            rows.add(probe("DELETE", path, Expect.NOT_FOUND, "A's device by id", path + "?id=" + device));
+            rows.add(probe("DELETE", path, Expect.NOT_FOUND, "A's device by endpoint", path + "?endpoint=" + endpoint));
+            rows.add(probe("DELETE", path, Expect.NOT_FOUND, "A's device by endpoint in the body", path, endpointBody));
+        }
+        return rows;
+    }
+
+    private String newDeviceJson() {
+        try {
+            return pushService.device().subscriptionJson();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void everyRouteTheServerAnswersHasARow() {
+        Set<String> answered = server.app().routes().stream()
+                .filter(r -> !r.method().equals("HEAD"))
+                .map(App.Route::toString)
+                .collect(Collectors.toCollection(TreeSet::new));
+        Set<String> covered =
+                probes().stream().map(p -> p.route().toString()).collect(Collectors.toCollection(TreeSet::new));
+
+        assertThat(covered)
+                .as("routes with a row in IsolationTest.probes(); add one for each new route")
+                .containsAll(answered);
+        assertThat(answered).as("rows for routes the server no longer answers").containsAll(covered);
+    }
+
+    @Test
+    void userBCanNeitherSeeNorTouchWhatIsUserAsWithATokenOrASession() {
+        SoftAssertions soft = new SoftAssertions();
+        Map<String, Integer> seen = new LinkedHashMap<>();
+        for (Probe probe : probes()) {
+            if (probe.expect() == Expect.NOT_PER_USER || probe.route().path().equals("/api/notifications/stream")) {
+                continue;
+            }
+            for (As as : As.values()) {
+                Response r = server.send(probe.request().apply(as));
+                String row = probe.route() + " (" + probe.what() + ") as B's "
+                        + as.name().toLowerCase(java.util.Locale.ROOT);
+                seen.put(row, r.status());
+                switch (probe.expect()) {
+                    case NOT_FOUND ->
+                        soft.assertThat(r.status()).as(row + ": " + r.body()).isEqualTo(404);
+                    case FORBIDDEN ->
+                        soft.assertThat(r.status()).as(row + ": " + r.body()).isEqualTo(403);
+                    case OWN_ONLY -> {
+                        soft.assertThat(r.status()).as(row + ": " + r.body()).isBetween(200, 299);
+                        assertShowsNothingOfAlices(soft, row, r);
+                    }
+                    case PAGE -> {
+                        if (as == As.SESSION) {
+                            soft.assertThat(r.status())
+                                    .as(row + ": " + r.body())
+                                    .isEqualTo(200);
+                        } else {
+                            soft.assertThat(r.status())
+                                    .as(row + ": " + r.body())
+                                    .isIn(302, 303, 401, 403);
+                        }
+                        assertShowsNothingOfAlices(soft, row, r);
+                    }
+                    case NOT_PER_USER -> throw new AssertionError("skipped above");
+                }
+            }
+        }
+        soft.assertAll();
+        assertThat(seen).isNotEmpty();
+        assertThatAliceStillHasEverything();
+    }
+
+    @Test
+    void theStreamShowsOnlyTheCallersOwnEvents() throws Exception {
+        for (As as : As.values()) {
+            Map<String, String> headers = as == As.SESSION ? Map.of("Cookie", bob.cookie()) : Map.of();
+            try (SseClient stream = SseClient.connect(
+                    server.uri("/api/notifications/stream"), headers, as == As.TOKEN ? bob.token() : null, "0")) {
+                assertThat(stream.status()).isEqualTo(200);
+                // Live: A's new notification is committed before B's, so if it reached B it would come first.
+                server.publish(alice.token(), "alice-only-title, later");
+                String marker = "bob's marker " + as;
+                server.publish(bob.token(), marker);
+                List<String> frames = new ArrayList<>();
+                SseClient.Frame frame;
+                do {
+                    frame = stream.next(10_000);
+                    assertThat(frame).as("B's own event arrives").isNotNull();
+                    frames.add(frame.data());
+                } while (!frame.data().contains(marker));
+                for (String data : frames) {
+                    for (String secret : alice.secrets()) {
+                        assertThat(data)
+                                .as("B's stream (" + as + ") shows " + secret)
+                                .doesNotContain(secret);
+                    }
+                }
+                // The replay from 0 held B's earlier notification, and nothing of A's.
+                assertThat(frames).anySatisfy(d -> assertThat(d).contains("bob's own"));
+            }
+        }
+    }
+
+    private void assertShowsNothingOfAlices(SoftAssertions soft, String row, Response r) {
+        for (String secret : alice.secrets()) {
+            soft.assertThat(r.body()).as(row + " shows " + secret).doesNotContain(secret);
+        }
+    }
+
+    private void assertThatAliceStillHasEverything() {
+        Response notification = server.get("/api/notifications/" + alice.notificationId(), alice.token());
+        assertThat(notification.status()).isEqualTo(200);
+        assertThat(notification.json().get("status").asText()).isEqualTo("unread");
+        JsonNode devices = server.get("/api/push/subscriptions", alice.token()).json();
+        assertThat(devices.get("items")).extracting(d -> d.get("id").asText()).containsExactly(alice.deviceId());
+        JsonNode deliveries = server.get("/api/notifications/" + alice.notificationId() + "/deliveries", alice.token())
+                .json();
+        assertThat(deliveries.get("total").asInt()).isEqualTo(1);
+        assertThat(server.get("/api/notifications?limit=200", alice.token())
+                        .json()
+                        .get("items"))
+                .extracting(i -> i.get("title").asText())
+                .containsExactly("alice-only-title");
+    }
+}
