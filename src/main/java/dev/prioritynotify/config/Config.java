@@ -163,10 +163,11 @@ public record Config(
     }
 
     /**
-     * Signing in. Local accounts unless {@code AUTH_LOCAL_ENABLED=false}. The settings of OIDC
-     * ({@code OIDC_ISSUER_URL}, or the seed's {@code AUTHENTIK_ISSUER_URL}), of a trusted reverse
-     * proxy ({@code AUTH_TRUSTED_HEADER}), {@code ADMIN_PASSWORD} and {@code METRICS_TOKEN} are
-     * validated here already; the server says at start-up which of them it does not act on yet.
+     * Signing in. OIDC when {@code OIDC_ISSUER_URL} (or the seed's {@code AUTHENTIK_ISSUER_URL}) is
+     * set; local accounts when it is not, or when {@code AUTH_LOCAL_ENABLED=true} keeps them beside
+     * it. The settings of a trusted reverse proxy ({@code AUTH_TRUSTED_HEADER}), {@code ADMIN_PASSWORD}
+     * and {@code METRICS_TOKEN} are validated here already; the server says at start-up which of them
+     * it does not act on yet.
      */
     public record Auth(
             Sessions sessions,
@@ -283,9 +284,9 @@ public record Config(
         });
         return new Auth(
                 new Auth.Sessions(sessionLifetime, previous),
-                // On by default while this version has no OIDC sign-in to replace it: turning local
-                // accounts off because OIDC_ISSUER_URL is set would leave nobody able to sign in.
-                s.bool("AUTH_LOCAL_ENABLED", true),
+                // Local accounts are the sign-in of a server without an identity provider (DESIGN §7);
+                // with one, people sign in there, unless AUTH_LOCAL_ENABLED=true keeps both.
+                s.bool("AUTH_LOCAL_ENABLED", oidc.isEmpty()),
                 s.get("ADMIN_PASSWORD").map(Secret::new),
                 oidc,
                 proxy,

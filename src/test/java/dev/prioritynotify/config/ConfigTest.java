@@ -280,4 +280,77 @@ class ConfigTest {
                         .maxDelay())
                 .isEqualTo(Duration.ofSeconds(5));
     }
+
+    private static final Map<String, String> OIDC = Map.of(
+            "OIDC_ISSUER_URL", "https://auth.example.com/application/o/pn/",
+            "OIDC_CLIENT_ID", "pn",
+            "OIDC_CLIENT_SECRET", "client secret",
+            "BASE_URL", "https://pn.example.com");
+
+    @Test
+    void localAccountsAreOnWithoutOidc_offWithIt_andAuthLocalEnabledDecidesWhenSet() {
+        assertThat(Config.from(Settings.of(Map.of())).auth().localEnabled()).isTrue();
+        assertThat(Config.from(Settings.of(OIDC)).auth().localEnabled()).isFalse();
+
+        Map<String, String> both = new java.util.HashMap<>(OIDC);
+        both.put("AUTH_LOCAL_ENABLED", "true");
+        assertThat(Config.from(Settings.of(both)).auth().localEnabled()).isTrue();
+        assertThat(Config.from(Settings.of(Map.of("AUTH_LOCAL_ENABLED", "false")))
+                        .auth()
+                        .localEnabled())
+                .isFalse();
+    }
+
+    @Test
+    void everyOidcSettingLandsInItsOwnField_withTheDocumentedDefaults() {
+        Config.Auth.Oidc defaults = Config.from(Settings.of(OIDC)).auth().oidc().orElseThrow();
+        assertThat(defaults.issuer()).isEqualTo("https://auth.example.com/application/o/pn/");
+        assertThat(defaults.clientId()).isEqualTo("pn");
+        assertThat(defaults.clientSecret().value()).isEqualTo("client secret");
+        assertThat(defaults.redirectUri()).isEqualTo("https://pn.example.com/auth/callback");
+        assertThat(defaults.scopes()).containsExactly("openid", "email", "profile");
+        assertThat(defaults.groupsClaim()).isEqualTo("groups");
+        assertThat(defaults.adminGroup()).isEmpty();
+
+        Map<String, String> all = new java.util.HashMap<>(OIDC);
+        all.put("OIDC_REDIRECT_URI", "https://other.example.com/auth/callback");
+        all.put("OIDC_SCOPES", "openid profile groups");
+        all.put("OIDC_GROUPS_CLAIM", "roles");
+        all.put("OIDC_ADMIN_GROUP", "pn-admins");
+        Config.Auth.Oidc set = Config.from(Settings.of(all)).auth().oidc().orElseThrow();
+        assertThat(set.redirectUri()).isEqualTo("https://other.example.com/auth/callback");
+        assertThat(set.scopes()).containsExactly("openid", "profile", "groups");
+        assertThat(set.groupsClaim()).isEqualTo("roles");
+        assertThat(set.adminGroup()).contains("pn-admins");
+    }
+
+    @Test
+    void theSeedsAuthentikNamesAreAcceptedForOidc() {
+        Config.Auth.Oidc oidc = Config.from(Settings.of(Map.of(
+                        "AUTHENTIK_ISSUER_URL", "https://auth.example.com/application/o/pn/",
+                        "AUTHENTIK_CLIENT_ID", "pn",
+                        "AUTHENTIK_CLIENT_SECRET", "client secret",
+                        "AUTHENTIK_REDIRECT_URI", "https://pn.example.com/auth/callback")))
+                .auth()
+                .oidc()
+                .orElseThrow();
+        assertThat(oidc.issuer()).isEqualTo("https://auth.example.com/application/o/pn/");
+        assertThat(oidc.clientId()).isEqualTo("pn");
+        assertThat(oidc.clientSecret().value()).isEqualTo("client secret");
+        assertThat(oidc.redirectUri()).isEqualTo("https://pn.example.com/auth/callback");
+    }
+
+    @Test
+    void anIncompleteOidcConfigurationNamesTheMissingSetting() {
+        assertThatThrownBy(() -> Config.from(Settings.of(Map.of("OIDC_ISSUER_URL", "https://auth.example.com"))))
+                .hasMessage("OIDC_CLIENT_ID: is required when OIDC_ISSUER_URL is set");
+        assertThatThrownBy(() -> Config.from(
+                        Settings.of(Map.of("OIDC_ISSUER_URL", "https://auth.example.com", "OIDC_CLIENT_ID", "pn"))))
+                .hasMessageStartingWith("OIDC_CLIENT_SECRET: is required");
+        assertThatThrownBy(() -> Config.from(Settings.of(Map.of(
+                        "OIDC_ISSUER_URL", "https://auth.example.com",
+                        "OIDC_CLIENT_ID", "pn",
+                        "OIDC_CLIENT_SECRET", "s"))))
+                .hasMessage("OIDC_REDIRECT_URI: is required when OIDC_ISSUER_URL is set and BASE_URL is not");
+    }
 }
