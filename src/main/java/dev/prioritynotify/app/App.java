@@ -7,6 +7,10 @@ import dev.prioritynotify.auth.MeRoutes;
 import dev.prioritynotify.auth.Origins;
 import dev.prioritynotify.auth.SessionRepository;
 import dev.prioritynotify.auth.Sessions;
+import dev.prioritynotify.auth.oidc.OidcRoutes;
+import dev.prioritynotify.auth.oidc.OidcSignIn;
+import dev.prioritynotify.auth.oidc.PendingLoginRepository;
+import dev.prioritynotify.auth.oidc.ProviderDiscovery;
 import dev.prioritynotify.config.Config;
 import dev.prioritynotify.config.Secret;
 import dev.prioritynotify.http.ApiError;
@@ -38,6 +42,7 @@ import dev.prioritynotify.stream.EventLog;
 import dev.prioritynotify.stream.StreamHub;
 import dev.prioritynotify.stream.StreamRoutes;
 import dev.prioritynotify.token.TokenService;
+import dev.prioritynotify.user.ExternalAccounts;
 import dev.prioritynotify.user.LocalAccounts;
 import dev.prioritynotify.user.UserRepository;
 import dev.prioritynotify.web.HomeRoutes;
@@ -74,14 +79,23 @@ public final class App implements AutoCloseable {
     private final Metrics metrics;
     private final Jobs jobs;
     private final Javalin server;
+    private final Optional<ProviderDiscovery> oidcDiscovery;
 
-    private App(Services services, StreamHub hub, WebPush push, Metrics metrics, Jobs jobs, Javalin server) {
+    private App(
+            Services services,
+            StreamHub hub,
+            WebPush push,
+            Metrics metrics,
+            Jobs jobs,
+            Javalin server,
+            Optional<ProviderDiscovery> oidcDiscovery) {
         this.services = services;
         this.hub = hub;
         this.push = push;
         this.metrics = metrics;
         this.jobs = jobs;
         this.server = server;
+        this.oidcDiscovery = oidcDiscovery;
     }
 
     /** Opens and migrates the database and builds the services on it. */
@@ -128,6 +142,23 @@ public final class App implements AutoCloseable {
                 config.server().baseUrl().filter(u -> u.startsWith("https://")).isPresent(),
                 clock);
         Origins origins = new Origins(config.server().baseUrl());
+        // OIDC: discovery is tried once now and, while the provider is down, again in the background.
+        Optional<ProviderDiscovery> oidcDiscovery = authConfig.oidc().map(ProviderDiscovery::new);
+        oidcDiscovery.ifPresent(ProviderDiscovery::start);
+        Optional<OidcSignIn> oidcSignIn = authConfig
+                .oidc()
+                .map(settings -> new OidcSignIn(
+                        settings,
+                        oidcDiscovery.orElseThrow(),
+                        new PendingLoginRepository(services.db()),
+                        new ExternalAccounts(services.users(), services.ids(), clock)::signIn,
+                        clock));
+        OidcRoutes oidc = new OidcRoutes(
+                oidcSignIn,
+                sessions,
+                services.users()::findById,
+                config.server().baseUrl(),
+                config.server().baseUrl().filter(u -> u.startsWith("https://")).isPresent());
         Authenticator auth = new Authenticator(services.tokens(), services.users()::findById, sessions, origins);
 
         StreamHub hub = new StreamHub(config.stream().clientBuffer());
@@ -149,7 +180,8 @@ public final class App implements AutoCloseable {
                 new RateLimiter(LOGIN_FAILURES, Duration.ofMinutes(1), clock),
                 user -> services.users().recordLogin(user.id(), clock.instant()),
                 authConfig.localEnabled(),
-                Optional.empty());
+                oidcSignIn.map(o -> "/auth/login"),
+                oidc::signOutElsewhere);
         HomeRoutes home = new HomeRoutes(sessions, services.users()::findById);
         NotificationRoutes notifications =
                 new NotificationRoutes(services.notifications(), auth, input, services.users()::listIds);
@@ -197,6 +229,7 @@ public final class App implements AutoCloseable {
             health.register(cfg.routes);
             me.register(cfg.routes);
             login.register(cfg.routes);
+            oidc.register(cfg.routes);
             home.register(cfg.routes);
             // The stream's fixed path is registered before the {id} routes that would also match it.
             stream.register(cfg.routes);
@@ -225,6 +258,10 @@ public final class App implements AutoCloseable {
             int n = sessions.pruneExpired();
             log.debug("pruned {} expired sessions", n);
         });
+        oidcSignIn.ifPresent(o -> jobs.every("oidc-login-pruning", Duration.ofMinutes(4), Duration.ofHours(1), () -> {
+            int n = o.pruneExpired();
+            log.debug("pruned {} expired OIDC sign-ins", n);
+        }));
         jobs.every(
                 "stream-heartbeat", config.stream().heartbeat(), config.stream().heartbeat(), hub::heartbeat);
         jobs.every("event-pruning", Duration.ofMinutes(1), Duration.ofHours(1), () -> {
@@ -237,7 +274,7 @@ public final class App implements AutoCloseable {
                 config.server().host(),
                 server.port(),
                 services.db().dialect().name().toLowerCase(Locale.ROOT));
-        return new App(services, hub, push, metrics, jobs, server);
+        return new App(services, hub, push, metrics, jobs, server, oidcDiscovery);
     }
 
     /** Web Push as App builds it: what {@code push} answers with, what creation writes to, and the endpoint policy routes check. */
@@ -313,12 +350,9 @@ public final class App implements AutoCloseable {
 
     /**
      * Settings that are validated but that this version does not act on yet: saying so at start-up
-     * beats an operator wondering why OIDC sign-in or the metrics token do nothing.
+     * beats an operator wondering why the trusted proxy or the metrics token do nothing.
      */
     private static void warnAboutSettingsNotActedOn(Config.Auth auth) {
-        auth.oidc()
-                .ifPresent(o -> log.warn(
-                        "OIDC_ISSUER_URL: OIDC sign-in is not in this version yet; ignored (local accounts stay on)"));
         auth.trustedProxy()
                 .ifPresent(p -> log.warn(
                         "AUTH_TRUSTED_HEADER: sign-in by a trusted proxy is not in this version yet; ignored"));
@@ -377,6 +411,7 @@ public final class App implements AutoCloseable {
         // Stop taking requests and claiming pushes first; finish what is in flight; then close storage.
         hub.close();
         jobs.close();
+        oidcDiscovery.ifPresent(ProviderDiscovery::close);
         server.stop();
         push.close();
         metrics.close();

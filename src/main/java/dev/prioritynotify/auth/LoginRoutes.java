@@ -9,9 +9,11 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
- * Signing in with a local account ({@code GET/POST /login}) and signing out ({@code /auth/logout}).
+ * Signing in with a local account ({@code GET/POST /login}) and signing out ({@code /auth/logout},
+ * then at the identity provider too when the user came from one).
  * The page is plain server-rendered HTML with no script, so it works under the strict CSP.
  *
  * <p>Guessing is slowed per account and per address: after {@code limit} failures in a window the
@@ -27,10 +29,12 @@ public final class LoginRoutes {
     private final LoginEvents events;
     private final boolean localEnabled;
     private final Optional<String> providerLogin;
+    private final SignOutElsewhere signOutElsewhere;
 
     /**
      * @param localEnabled whether local accounts may sign in here (AUTH_LOCAL_ENABLED)
      * @param providerLogin where the identity provider's sign-in starts, when there is one
+     * @param signOutElsewhere where a browser signed out here must go next to be signed out elsewhere too
      */
     public LoginRoutes(
             LocalAccounts accounts,
@@ -40,7 +44,8 @@ public final class LoginRoutes {
             RateLimiter perAddress,
             LoginEvents events,
             boolean localEnabled,
-            Optional<String> providerLogin) {
+            Optional<String> providerLogin,
+            SignOutElsewhere signOutElsewhere) {
         this.accounts = accounts;
         this.sessions = sessions;
         this.origins = origins;
@@ -49,12 +54,26 @@ public final class LoginRoutes {
         this.events = events;
         this.localEnabled = localEnabled;
         this.providerLogin = providerLogin;
+        this.signOutElsewhere = signOutElsewhere;
     }
 
     /** What a sign-in records about the user (last_login_at). */
     @FunctionalInterface
     public interface LoginEvents {
         void signedIn(User user);
+    }
+
+    /**
+     * Signing out of the party that signed the user in, after the session here has ended: the
+     * identity provider's end-session URL (RP-initiated logout), or empty when there is none.
+     */
+    @FunctionalInterface
+    public interface SignOutElsewhere {
+        Optional<String> redirect(Context ctx, UUID userId);
+
+        static SignOutElsewhere nowhere() {
+            return (ctx, userId) -> Optional.empty();
+        }
     }
 
     public void register(RoutesConfig routes) {
@@ -66,7 +85,11 @@ public final class LoginRoutes {
 
     private void form(Context ctx) {
         if (!localEnabled) {
-            ctx.redirect(providerLogin.orElse("/"));
+            String next = SafeNext.of(ctx.queryParam("next"));
+            ctx.redirect(providerLogin
+                    .map(url ->
+                            url + "?next=" + java.net.URLEncoder.encode(next, java.nio.charset.StandardCharsets.UTF_8))
+                    .orElse("/"));
             return;
         }
         page(ctx, 200, SafeNext.of(ctx.queryParam("next")), null);
@@ -103,8 +126,24 @@ public final class LoginRoutes {
     }
 
     private void logout(Context ctx) {
+        Optional<UUID> user = sessions.current(ctx).map(Session::userId);
         sessions.end(ctx);
-        ctx.redirect(localEnabled ? "/login" : "/", io.javalin.http.HttpStatus.SEE_OTHER);
+        Optional<String> elsewhere = user.flatMap(id -> signOutElsewhere.redirect(ctx, id));
+        if (elsewhere.isPresent() && ctx.method().equals(io.javalin.http.HandlerType.POST)) {
+            // A form's POST must not redirect to another site: CSP form-action 'self' stops the
+            // browser there. A page that moves on by itself (a refresh is no form navigation) does.
+            String url = Html.escape(elsewhere.get());
+            ctx.contentType("text/html; charset=utf-8").result("""
+                    <!doctype html>
+                    <html lang="en">
+                    <head><meta charset="utf-8"><meta http-equiv="refresh" content="0; url=%s">
+                    <title>Signing out · priority-notify</title></head>
+                    <body><main><p>Signed out here. <a href="%s">Continue to sign out at your identity provider</a>.</p></main></body>
+                    </html>
+                    """.formatted(url, url));
+            return;
+        }
+        ctx.redirect(elsewhere.orElse(localEnabled ? "/login" : "/"), io.javalin.http.HttpStatus.SEE_OTHER);
     }
 
     private void page(Context ctx, int status, String next, String error) {

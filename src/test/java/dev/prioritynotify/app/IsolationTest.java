@@ -192,6 +192,11 @@ class IsolationTest {
                 notPerUser("GET", "/metrics", "the operator's counters, guarded by METRICS_TOKEN"),
                 notPerUser("GET", "/login", "the sign-in form"),
                 notPerUser("POST", "/login", "signs the caller in as the account whose password it has"),
+                notPerUser("GET", "/auth/login", "sends the browser to the identity provider"),
+                notPerUser(
+                        "GET",
+                        "/auth/callback",
+                        "signs the browser in as whoever the provider vouches for, for a sign-in it started"),
                 notPerUser("GET", "/auth/logout", "ends the caller's own session"),
                 notPerUser("POST", "/auth/logout", "ends the caller's own session"),
                 notPerUser("GET", "/api/push/vapid-key", "the server's public key"),

@@ -67,6 +67,20 @@ class ArchitectureTest {
             .because("sign-in and tokens build on users; users know nothing of them");
 
     @ArchTest
+    static final ArchRule oidcSignInStandsOnSessionsUsersAndStorage = dependsOnlyOn(
+                    ".auth.oidc", ".auth", ".user", ".store", ".config", ".http")
+            .because("signing in with a provider ends in a user (user) and a session (auth), nothing else");
+
+    @ArchTest
+    static final ArchRule sessionsKnowNothingOfTheProvider = noClasses()
+            .that()
+            .resideInAPackage(ROOT + ".auth")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage(ROOT + ".auth.oidc..")
+            .because("logout reaches the provider through a hook LoginRoutes declares (SignOutElsewhere)");
+
+    @ArchTest
     static final ArchRule tokensStandOnStorageAlone = dependsOnlyOn(".token", ".store", ".config");
 
     @ArchTest

@@ -36,7 +36,8 @@ class TableOwnershipTest {
             "deliveries", "push.delivery",
             "push_bursts", "push.delivery",
             "settings", "store",
-            "sessions", "auth");
+            "sessions", "auth",
+            "oidc_logins", "auth.oidc");
 
     /**
      * The one documented exception: each user's event sequence is the column {@code users.event_seq},
@@ -109,7 +110,8 @@ class TableOwnershipTest {
                         "push.delivery:deliveries",
                         "push.delivery:push_bursts",
                         "store:settings",
-                        "auth:sessions");
+                        "auth:sessions",
+                        "auth.oidc:oidc_logins");
     }
 
     private static List<Use> uses() throws IOException {
