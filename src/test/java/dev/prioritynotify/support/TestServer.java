@@ -89,7 +89,14 @@ public final class TestServer implements AutoCloseable {
      * process). The caller closes it, before this server.
      */
     public App startSecondInstance() {
-        return App.start(Config.from(Settings.of(settings)), clock);
+        return startSecondInstance(Map.of());
+    }
+
+    /** A second instance as {@link #startSecondInstance()}, with some settings of its own (e.g. its {@code PORT}). */
+    public App startSecondInstance(Map<String, String> changed) {
+        Map<String, String> own = new HashMap<>(settings);
+        own.putAll(changed);
+        return App.start(Config.from(Settings.of(own)), clock);
     }
 
     public URI uri(String path) {

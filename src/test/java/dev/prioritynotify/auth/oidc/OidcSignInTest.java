@@ -310,6 +310,57 @@ class OidcSignInTest {
     }
 
     @Test
+    void anIdTokenExpiredWithinTheAllowedClockSkew_isStillAccepted() {
+        startServer();
+        nextToken(Map.of(), -20); // the provider's clock may run a little ahead of ours
+
+        browser.open(server.uri("/auth/login"));
+
+        assertThat(me().get("sub").asText()).isEqualTo("oidc:" + SUBJECT);
+    }
+
+    @Test
+    void anIdTokenIssuedInTheFutureBeyondTheSkew_isRefused() {
+        startServer();
+        nextToken(Map.of("iat", java.time.Instant.now().plusSeconds(600).getEpochSecond()));
+
+        assertRefused(browser.open(server.uri("/auth/login")), 400, "issue time ahead");
+        assertThat(meStatus()).isEqualTo(401);
+    }
+
+    @Test
+    void aSignInLeftAtTheProviderForMoreThanTenMinutes_hasExpired() {
+        startServer();
+        nextToken(Map.of());
+        URI callback = callbackFromProvider("/");
+        clock.advance(Duration.ofMinutes(11));
+
+        assertRefused(browser.step(callback), 400, "expired");
+        assertThat(meStatus()).isEqualTo(401);
+        assertThat(server.app().services().users().findBySub("oidc:" + SUBJECT)).isEmpty();
+    }
+
+    @Test
+    void aSignInStartedOnOneInstance_isFinishedByAnother() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                dialect == Dialect.POSTGRESQL, "two processes share a PostgreSQL database, not a SQLite file");
+        startServer();
+        nextToken(Map.of());
+        try (dev.prioritynotify.app.App other = server.startSecondInstance(Map.of("PORT", "0"))) {
+            // Started at the other instance; the provider sends the browser back to BASE_URL, this one.
+            HttpResponse<String> login =
+                    browser.step(URI.create("http://127.0.0.1:" + other.port() + "/auth/login?next=/api/me"));
+            URI callback = location(browser.step(location(login)));
+            assertThat(callback.getPort()).isEqualTo(server.app().port());
+
+            HttpResponse<String> finished = browser.step(callback);
+
+            assertThat(finished.statusCode()).as(finished.body()).isEqualTo(303);
+            assertThat(me().get("sub").asText()).isEqualTo("oidc:" + SUBJECT);
+        }
+    }
+
+    @Test
     void aNextOffSite_landsOnTheHomePageInstead() {
         startServer();
         for (String offSite : List.of("//evil.example/", "https://evil.example/", "/\\evil.example")) {
