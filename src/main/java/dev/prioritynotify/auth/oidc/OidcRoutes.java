@@ -81,7 +81,7 @@ public final class OidcRoutes {
                                     + (secureCookie ? "; Secure" : ""));
             ctx.redirect(provider.toString(), HttpStatus.FOUND);
         } catch (SignInFailure e) {
-            log.warn("OIDC sign-in not started: {}", e.getMessage());
+            log.info("OIDC sign-in not started: {}", e.getMessage());
             if (e.status() == 503) {
                 ctx.header("Retry-After", "30");
             }

@@ -267,8 +267,7 @@ public final class OidcSignIn {
                 .orElseThrow(() -> new SignInFailure(
                         503,
                         "The identity provider (" + discovery.issuer() + ") is unreachable, so signing in with it"
-                                + " is not possible right now. Try again in a minute. (" + discovery.lastFailure()
-                                + ")"));
+                                + " is not possible right now. Try again in a minute."));
     }
 
     static String hash(String value) {

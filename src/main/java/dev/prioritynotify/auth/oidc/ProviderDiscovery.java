@@ -49,7 +49,6 @@ public final class ProviderDiscovery implements AutoCloseable {
 
     private final Config.Auth.Oidc settings;
     private final AtomicReference<Provider> provider = new AtomicReference<>();
-    private final AtomicReference<String> lastFailure = new AtomicReference<>("not tried yet");
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("oidc-discovery").daemon(true).factory());
 
@@ -67,11 +66,6 @@ public final class ProviderDiscovery implements AutoCloseable {
         return Optional.ofNullable(provider.get());
     }
 
-    /** Why the provider is not available yet, for the page that says so. */
-    String lastFailure() {
-        return lastFailure.get();
-    }
-
     String issuer() {
         return settings.issuer();
     }
@@ -81,8 +75,8 @@ public final class ProviderDiscovery implements AutoCloseable {
             provider.set(discover());
             log.info("OIDC provider {} discovered", settings.issuer());
         } catch (GeneralException | IOException | RuntimeException e) {
+            // The reason goes to the log only: a page shown to anyone must not describe the network.
             String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
-            lastFailure.set(reason);
             log.warn(
                     "OIDC provider {} unreachable ({}); sign-in with it is unavailable, next attempt in {} s",
                     settings.issuer(),

@@ -256,6 +256,17 @@ class OidcSignInTest {
     }
 
     @Test
+    void aSignInTheProviderDenied_isRefused403_withItsReason() {
+        startServer();
+        URI callback = callbackFromProvider("/");
+        URI denied = URI.create(
+                callback.toString().replaceFirst("code=[^&]+", "error=access_denied&error_description=not+for+you"));
+
+        assertRefused(browser.step(denied), 403, "did not sign you in: access_denied (not for you)");
+        assertThat(meStatus()).isEqualTo(401);
+    }
+
+    @Test
     void anIdTokenWithAnotherNonce_isRefused() {
         startServer();
         nextToken(Map.of("nonce", "a nonce of another sign-in"));
