@@ -7,6 +7,7 @@ import dev.prioritynotify.auth.MeRoutes;
 import dev.prioritynotify.auth.Origins;
 import dev.prioritynotify.auth.SessionRepository;
 import dev.prioritynotify.auth.Sessions;
+import dev.prioritynotify.auth.TrustedProxy;
 import dev.prioritynotify.config.Config;
 import dev.prioritynotify.config.Secret;
 import dev.prioritynotify.http.ApiError;
@@ -38,6 +39,7 @@ import dev.prioritynotify.stream.EventLog;
 import dev.prioritynotify.stream.StreamHub;
 import dev.prioritynotify.stream.StreamRoutes;
 import dev.prioritynotify.token.TokenService;
+import dev.prioritynotify.user.ExternalAccounts;
 import dev.prioritynotify.user.LocalAccounts;
 import dev.prioritynotify.user.UserRepository;
 import dev.prioritynotify.web.HomeRoutes;
@@ -128,7 +130,13 @@ public final class App implements AutoCloseable {
                 config.server().baseUrl().filter(u -> u.startsWith("https://")).isPresent(),
                 clock);
         Origins origins = new Origins(config.server().baseUrl());
-        Authenticator auth = new Authenticator(services.tokens(), services.users()::findById, sessions, origins);
+        Optional<TrustedProxy> trustedProxy = authConfig
+                .trustedProxy()
+                .map(settings -> new TrustedProxy(
+                        settings, new ExternalAccounts(services.users(), services.ids(), clock)::signIn));
+        trustedProxy.ifPresent(p -> log.info("sign-in by a trusted reverse proxy: {}", p.describe()));
+        Authenticator auth =
+                new Authenticator(services.tokens(), services.users()::findById, sessions, origins, trustedProxy);
 
         StreamHub hub = new StreamHub(config.stream().clientBuffer());
         EventLog eventLog = new EventLog(services.db(), hub, mapper, clock);
@@ -150,7 +158,7 @@ public final class App implements AutoCloseable {
                 user -> services.users().recordLogin(user.id(), clock.instant()),
                 authConfig.localEnabled(),
                 Optional.empty());
-        HomeRoutes home = new HomeRoutes(sessions, services.users()::findById);
+        HomeRoutes home = new HomeRoutes(auth, sessions, services.users()::findById);
         NotificationRoutes notifications =
                 new NotificationRoutes(services.notifications(), auth, input, services.users()::listIds);
         StreamRoutes stream = new StreamRoutes(auth, eventLog, hub, config.stream());
@@ -319,9 +327,6 @@ public final class App implements AutoCloseable {
         auth.oidc()
                 .ifPresent(o -> log.warn(
                         "OIDC_ISSUER_URL: OIDC sign-in is not in this version yet; ignored (local accounts stay on)"));
-        auth.trustedProxy()
-                .ifPresent(p -> log.warn(
-                        "AUTH_TRUSTED_HEADER: sign-in by a trusted proxy is not in this version yet; ignored"));
         auth.metricsToken().ifPresent(t -> log.warn("METRICS_TOKEN: not in this version yet; /metrics stays open"));
         auth.adminPassword()
                 .ifPresent(t -> log.warn("ADMIN_PASSWORD: the first-run admin is not in this version yet; ignored"));
