@@ -143,6 +143,9 @@ public final class App implements AutoCloseable {
         services.notifications().addListener(eventLog);
 
         Metrics metrics = new Metrics();
+        MetricsAccess metricsAccess =
+                MetricsAccess.of(authConfig.metricsToken(), config.server().host());
+        log.info("metrics: {}", metricsAccess.describe());
         PushFeature pushFeature = push(config, services, mapper, secretKey, clock, metrics);
         WebPush push = pushFeature.push();
         services.notifications().addListener(pushFeature.outbox());
@@ -201,7 +204,7 @@ public final class App implements AutoCloseable {
             if (!allowedHosts.isEmpty()) {
                 cfg.routes.before(ctx -> checkHost(ctx.host(), allowedHosts));
             }
-            metrics.register(cfg.routes);
+            metrics.register(cfg.routes, metricsAccess);
             health.register(cfg.routes);
             me.register(cfg.routes);
             login.register(cfg.routes);
@@ -321,13 +324,12 @@ public final class App implements AutoCloseable {
 
     /**
      * Settings that are validated but that this version does not act on yet: saying so at start-up
-     * beats an operator wondering why OIDC sign-in or the metrics token do nothing.
+     * beats an operator wondering why OIDC sign-in or ADMIN_PASSWORD do nothing.
      */
     private static void warnAboutSettingsNotActedOn(Config.Auth auth) {
         auth.oidc()
                 .ifPresent(o -> log.warn(
                         "OIDC_ISSUER_URL: OIDC sign-in is not in this version yet; ignored (local accounts stay on)"));
-        auth.metricsToken().ifPresent(t -> log.warn("METRICS_TOKEN: not in this version yet; /metrics stays open"));
         auth.adminPassword()
                 .ifPresent(t -> log.warn("ADMIN_PASSWORD: the first-run admin is not in this version yet; ignored"));
     }
