@@ -116,6 +116,21 @@ public final class App implements AutoCloseable {
         }
     }
 
+    /**
+     * What {@code serve} runs: {@link #start}, after creating the first-run admin when the database
+     * has no users yet ({@link FirstAdmin}), so the account exists before anyone reaches {@code /login}.
+     */
+    public static App serve(Config config, InstantSource clock) {
+        Services services = services(config, clock);
+        try {
+            FirstAdmin.ensure(config, services.users(), services.accounts());
+            return start(config, clock, services);
+        } catch (RuntimeException e) {
+            services.db().close();
+            throw e;
+        }
+    }
+
     private static App start(Config config, InstantSource clock, Services services) {
         Secret secretKey = DataDirectory.secretKey(config);
         ObjectMapper mapper = Json.mapper();
@@ -324,14 +339,12 @@ public final class App implements AutoCloseable {
 
     /**
      * Settings that are validated but that this version does not act on yet: saying so at start-up
-     * beats an operator wondering why OIDC sign-in or ADMIN_PASSWORD do nothing.
+     * beats an operator wondering why OIDC sign-in does nothing.
      */
     private static void warnAboutSettingsNotActedOn(Config.Auth auth) {
         auth.oidc()
                 .ifPresent(o -> log.warn(
                         "OIDC_ISSUER_URL: OIDC sign-in is not in this version yet; ignored (local accounts stay on)"));
-        auth.adminPassword()
-                .ifPresent(t -> log.warn("ADMIN_PASSWORD: the first-run admin is not in this version yet; ignored"));
     }
 
     private static void checkHost(String hostHeader, List<String> allowed) {

@@ -163,10 +163,11 @@ public record Config(
     }
 
     /**
-     * Signing in. Local accounts unless {@code AUTH_LOCAL_ENABLED=false}. The settings of OIDC
-     * ({@code OIDC_ISSUER_URL}, or the seed's {@code AUTHENTIK_ISSUER_URL}), of a trusted reverse
-     * proxy ({@code AUTH_TRUSTED_HEADER}), {@code ADMIN_PASSWORD} and {@code METRICS_TOKEN} are
-     * validated here already; the server says at start-up which of them it does not act on yet.
+     * Signing in. Local accounts unless {@code AUTH_LOCAL_ENABLED=false}, with the first-run admin's
+     * {@code ADMIN_PASSWORD}; a trusted reverse proxy ({@code AUTH_TRUSTED_HEADER}); the
+     * {@code METRICS_TOKEN} of {@code /metrics}. The settings of OIDC ({@code OIDC_ISSUER_URL}, or
+     * the seed's {@code AUTHENTIK_ISSUER_URL}) are validated here already; the server says at
+     * start-up that it does not act on them yet.
      */
     public record Auth(
             Sessions sessions,
