@@ -148,7 +148,10 @@ public final class App implements AutoCloseable {
         Optional<TrustedProxy> trustedProxy = authConfig
                 .trustedProxy()
                 .map(settings -> new TrustedProxy(
-                        settings, new ExternalAccounts(services.users(), services.ids(), clock)::signIn));
+                        settings,
+                        new ExternalAccounts(services.users(), services.ids(), clock)::signIn,
+                        services.users()::findById,
+                        clock));
         trustedProxy.ifPresent(p -> log.info("sign-in by a trusted reverse proxy: {}", p.describe()));
         Authenticator auth =
                 new Authenticator(services.tokens(), services.users()::findById, sessions, origins, trustedProxy);

@@ -7,6 +7,9 @@ import dev.prioritynotify.user.ExternalAccounts;
 import dev.prioritynotify.user.User;
 import io.javalin.http.Context;
 import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -37,6 +40,13 @@ public final class TrustedProxy {
     private static final int WARNED_ADDRESSES = 1024;
 
     private static final int MAX_VALUE_LENGTH = 255;
+    /**
+     * How long one sign-in stands for the same headers: a page and its API calls are one write,
+     * not one each. A change at the proxy (email, groups) changes the key, so it is taken at once.
+     */
+    static final Duration SIGN_IN_REUSE = Duration.ofMinutes(1);
+
+    private static final int REMEMBERED_SIGN_INS = 4096;
 
     /** Signs in a person the proxy vouches for; the user feature answers ({@code ExternalAccounts::signIn}). */
     @FunctionalInterface
@@ -46,6 +56,20 @@ public final class TrustedProxy {
 
     private final Config.Auth.TrustedProxy settings;
     private final Accounts accounts;
+    private final Users users;
+    private final InstantSource clock;
+
+    /** The last sign-in of one user: what the proxy said then, and when. */
+    private record SignedIn(ExternalAccounts.Identity identity, UUID userId, Instant at) {}
+
+    /** By subject, so a user's latest headers replace the earlier ones (groups going back and forth included). */
+    private final Map<String, SignedIn> recent = Collections.synchronizedMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, SignedIn> eldest) {
+            return size() > REMEMBERED_SIGN_INS;
+        }
+    });
+
     private final Set<String> warned = Collections.newSetFromMap(Collections.synchronizedMap(new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -53,9 +77,11 @@ public final class TrustedProxy {
         }
     }));
 
-    public TrustedProxy(Config.Auth.TrustedProxy settings, Accounts accounts) {
+    public TrustedProxy(Config.Auth.TrustedProxy settings, Accounts accounts, Users users, InstantSource clock) {
         this.settings = settings;
         this.accounts = accounts;
+        this.users = users;
+        this.clock = clock;
     }
 
     /** Which header, from which proxies: for the start-up line. */
@@ -88,7 +114,18 @@ public final class TrustedProxy {
                 .filter(v -> !v.isBlank())
                 .map(v -> valid(settings.emailHeader().get(), v));
         Optional<Boolean> admin = settings.adminGroup().map(group -> groups(ctx).contains(group));
-        User user = accounts.signIn(new ExternalAccounts.Identity(ISSUER, name, email, name, admin));
+        var identity = new ExternalAccounts.Identity(ISSUER, name, email, name, admin);
+        Instant now = clock.instant();
+        SignedIn earlier = recent.get(identity.sub());
+        // Still checked to exist: a user deleted a moment ago must not act on through the cache.
+        if (earlier != null
+                && earlier.identity().equals(identity)
+                && earlier.at().plus(SIGN_IN_REUSE).isAfter(now)
+                && users.find(earlier.userId()).isPresent()) {
+            return Optional.of(earlier.userId());
+        }
+        User user = accounts.signIn(identity);
+        recent.put(identity.sub(), new SignedIn(identity, user.id(), now));
         return Optional.of(user.id());
     }
 

@@ -11,7 +11,9 @@ import dev.prioritynotify.support.TestServer.Response;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -103,6 +105,29 @@ class TrustedProxyTest {
     }
 
     @Test
+    void aRepeatedRequest_reusesTheSignInForAMinute_butAChangeOrADeletionIsTakenAtOnce() {
+        JsonNode first = me(server, "erin").json();
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(me(server, "erin").json().get("last_login_at"))
+                .as("the same headers within a minute: no new sign-in written")
+                .isEqualTo(first.get("last_login_at"));
+        JsonNode changed =
+                me(server, "erin", "Remote-Email", "erin@example.org").json();
+        assertThat(changed.get("email").asText()).isEqualTo("erin@example.org");
+
+        clock.advance(TrustedProxy.SIGN_IN_REUSE);
+        JsonNode later = me(server, "erin", "Remote-Email", "erin@example.org").json();
+        assertThat(later.get("last_login_at")).isNotEqualTo(first.get("last_login_at"));
+
+        UUID erin = UUID.fromString(later.get("id").asText());
+        assertThat(server.app().services().users().delete(erin)).isTrue();
+        JsonNode again = me(server, "erin", "Remote-Email", "erin@example.org").json();
+        assertThat(again.get("id").asText())
+                .as("deleted, so signed in afresh as a new user rather than the cached id")
+                .isNotEqualTo(erin.toString());
+    }
+
+    @Test
     void emailAndTheAdminGroup_comeFromTheirHeaders_atEachRequest() {
         JsonNode admin = me(server, "dave", "Remote-Email", "dave@example.org", "Remote-Groups", "users,admins")
                 .json();
@@ -123,6 +148,11 @@ class TrustedProxyTest {
                 .as("out of the group at the proxy, so no longer an administrator here")
                 .isFalse();
         assertThat(me(server, "dave").json().get("is_admin").asBoolean()).isFalse();
+        JsonNode back = me(server, "dave", "Remote-Email", "dave@example.org", "Remote-Groups", "users,admins")
+                .json();
+        assertThat(back.get("is_admin").asBoolean())
+                .as("the headers of the first request again, within the minute: still taken")
+                .isTrue();
     }
 
     @Test
