@@ -7,6 +7,7 @@ import dev.prioritynotify.auth.MeRoutes;
 import dev.prioritynotify.auth.Origins;
 import dev.prioritynotify.auth.SessionRepository;
 import dev.prioritynotify.auth.Sessions;
+import dev.prioritynotify.auth.TrustedProxy;
 import dev.prioritynotify.auth.oidc.OidcRoutes;
 import dev.prioritynotify.auth.oidc.OidcSignIn;
 import dev.prioritynotify.auth.oidc.PendingLoginRepository;
@@ -128,12 +129,26 @@ public final class App implements AutoCloseable {
         }
     }
 
+    /**
+     * What {@code serve} runs: {@link #start}, after creating the first-run admin when the database
+     * has no users yet ({@link FirstAdmin}), so the account exists before anyone reaches {@code /login}.
+     */
+    public static App serve(Config config, InstantSource clock) {
+        Services services = services(config, clock);
+        try {
+            FirstAdmin.ensure(config, services.users(), services.accounts());
+            return start(config, clock, services);
+        } catch (RuntimeException e) {
+            services.db().close();
+            throw e;
+        }
+    }
+
     private static App start(Config config, InstantSource clock, Services services) {
         Secret secretKey = DataDirectory.secretKey(config);
         ObjectMapper mapper = Json.mapper();
         Input input = new Input(mapper);
         Config.Auth authConfig = config.auth();
-        warnAboutSettingsNotActedOn(authConfig);
         Sessions sessions = new Sessions(
                 new SessionRepository(services.db()),
                 secretKey,
@@ -145,13 +160,14 @@ public final class App implements AutoCloseable {
         // OIDC: discovery is tried once now and, while the provider is down, again in the background.
         Optional<ProviderDiscovery> oidcDiscovery = authConfig.oidc().map(ProviderDiscovery::new);
         oidcDiscovery.ifPresent(ProviderDiscovery::start);
+        ExternalAccounts externalAccounts = new ExternalAccounts(services.users(), services.ids(), clock);
         Optional<OidcSignIn> oidcSignIn = authConfig
                 .oidc()
                 .map(settings -> new OidcSignIn(
                         settings,
                         oidcDiscovery.orElseThrow(),
                         new PendingLoginRepository(services.db()),
-                        new ExternalAccounts(services.users(), services.ids(), clock)::signIn,
+                        externalAccounts::signIn,
                         clock));
         OidcRoutes oidc = new OidcRoutes(
                 oidcSignIn,
@@ -159,13 +175,22 @@ public final class App implements AutoCloseable {
                 services.users()::findById,
                 config.server().baseUrl(),
                 config.server().baseUrl().filter(u -> u.startsWith("https://")).isPresent());
-        Authenticator auth = new Authenticator(services.tokens(), services.users()::findById, sessions, origins);
+        Optional<TrustedProxy> trustedProxy = authConfig
+                .trustedProxy()
+                .map(settings ->
+                        new TrustedProxy(settings, externalAccounts::signIn, services.users()::findById, clock));
+        trustedProxy.ifPresent(p -> log.info("sign-in by a trusted reverse proxy: {}", p.describe()));
+        Authenticator auth =
+                new Authenticator(services.tokens(), services.users()::findById, sessions, origins, trustedProxy);
 
         StreamHub hub = new StreamHub(config.stream().clientBuffer());
         EventLog eventLog = new EventLog(services.db(), hub, mapper, clock);
         services.notifications().addListener(eventLog);
 
         Metrics metrics = new Metrics();
+        MetricsAccess metricsAccess =
+                MetricsAccess.of(authConfig.metricsToken(), config.server().host());
+        log.info("metrics: {}", metricsAccess.describe());
         PushFeature pushFeature = push(config, services, mapper, secretKey, clock, metrics);
         WebPush push = pushFeature.push();
         services.notifications().addListener(pushFeature.outbox());
@@ -182,7 +207,7 @@ public final class App implements AutoCloseable {
                 authConfig.localEnabled(),
                 oidcSignIn.map(o -> "/auth/login"),
                 oidc::signOutElsewhere);
-        HomeRoutes home = new HomeRoutes(sessions, services.users()::findById);
+        HomeRoutes home = new HomeRoutes(auth, sessions, services.users()::findById);
         NotificationRoutes notifications =
                 new NotificationRoutes(services.notifications(), auth, input, services.users()::listIds);
         StreamRoutes stream = new StreamRoutes(auth, eventLog, hub, config.stream());
@@ -225,7 +250,7 @@ public final class App implements AutoCloseable {
             if (!allowedHosts.isEmpty()) {
                 cfg.routes.before(ctx -> checkHost(ctx.host(), allowedHosts));
             }
-            metrics.register(cfg.routes);
+            metrics.register(cfg.routes, metricsAccess);
             health.register(cfg.routes);
             me.register(cfg.routes);
             login.register(cfg.routes);
@@ -346,19 +371,6 @@ public final class App implements AutoCloseable {
         push.registerGauges(metrics.registry());
         push.start();
         return new PushFeature(push, outbox, endpointPolicy);
-    }
-
-    /**
-     * Settings that are validated but that this version does not act on yet: saying so at start-up
-     * beats an operator wondering why the trusted proxy or the metrics token do nothing.
-     */
-    private static void warnAboutSettingsNotActedOn(Config.Auth auth) {
-        auth.trustedProxy()
-                .ifPresent(p -> log.warn(
-                        "AUTH_TRUSTED_HEADER: sign-in by a trusted proxy is not in this version yet; ignored"));
-        auth.metricsToken().ifPresent(t -> log.warn("METRICS_TOKEN: not in this version yet; /metrics stays open"));
-        auth.adminPassword()
-                .ifPresent(t -> log.warn("ADMIN_PASSWORD: the first-run admin is not in this version yet; ignored"));
     }
 
     private static void checkHost(String hostHeader, List<String> allowed) {

@@ -33,13 +33,13 @@ final class Metrics implements AutoCloseable {
         return registry;
     }
 
-    void register(RoutesConfig routes) {
+    void register(RoutesConfig routes, MetricsAccess access) {
         routes.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
         routes.after(this::recordRequest);
-        routes.get(
-                "/metrics",
-                ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                        .result(registry.scrape()));
+        routes.get("/metrics", ctx -> {
+            access.check(ctx);
+            ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
+        });
     }
 
     /** Tagged by route pattern, never by raw path: ids in paths would make a time series per notification. */

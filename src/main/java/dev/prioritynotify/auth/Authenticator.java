@@ -6,6 +6,7 @@ import dev.prioritynotify.token.TokenService;
 import dev.prioritynotify.user.User;
 import io.javalin.http.Context;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Resolves a request to a {@link Caller}: {@code Authorization: Bearer pn_...} (an API token), else
@@ -16,6 +17,12 @@ import java.util.Optional;
  * {@code Origin} (or, without one, {@code Referer}) is this server's, and it carries the session's
  * CSRF token ({@code X-CSRF-Token}, or {@code csrf_token} in a form). A bearer token is never sent
  * by a browser on its own, so token requests need neither.
+ *
+ * <p>Behind a trusted reverse proxy ({@link TrustedProxy}) a request without a bearer token may be
+ * signed in by the proxy's header instead. That person is at a browser too, but has no cookie of
+ * ours: a state-changing request needs only the same-origin check, as there is no session for a
+ * CSRF token to belong to (the proxy's own cookie is what another site could make the browser send,
+ * and the {@code Origin} check is what stops that).
  */
 public final class Authenticator {
     private static final String BEARER = "Bearer ";
@@ -26,12 +33,27 @@ public final class Authenticator {
     private final Users users;
     private final Sessions sessions;
     private final Origins origins;
+    private final Optional<TrustedProxy> proxy;
 
-    public Authenticator(TokenService tokens, Users users, Sessions sessions, Origins origins) {
+    public Authenticator(
+            TokenService tokens, Users users, Sessions sessions, Origins origins, Optional<TrustedProxy> proxy) {
         this.tokens = tokens;
         this.users = users;
         this.sessions = sessions;
         this.origins = origins;
+        this.proxy = proxy;
+    }
+
+    /**
+     * The person at a browser, signed in by the proxy or by our session cookie, for a page that
+     * only reads (no CSRF check): empty when nobody is.
+     */
+    public Optional<Caller> browser(Context ctx) {
+        Optional<UUID> viaProxy = proxy.flatMap(p -> p.signIn(ctx));
+        if (viaProxy.isPresent()) {
+            return viaProxy.map(Caller::ofProxy);
+        }
+        return sessions.current(ctx).map(Caller::ofSession);
     }
 
     /** A person at a browser, signed in; routes that only a person at the web app may use (token management). */
@@ -68,6 +90,13 @@ public final class Authenticator {
     public Caller authenticate(Context ctx) {
         String header = ctx.header("Authorization");
         if (header == null || header.isBlank()) {
+            Optional<UUID> viaProxy = proxy.flatMap(p -> p.signIn(ctx));
+            if (viaProxy.isPresent()) {
+                if (changesState(ctx) && !origins.sameOrigin(ctx)) {
+                    throw ApiError.forbidden("CSRF: the request comes from another site (Origin/Referer)");
+                }
+                return Caller.ofProxy(viaProxy.get());
+            }
             Optional<Session> session = sessions.current(ctx);
             if (session.isEmpty()) {
                 throw unauthenticated(ctx, "Authorization: missing; send 'Authorization: Bearer <token>'");

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
-        App app = App.start(Main.config(), InstantSource.system());
+        App app = App.serve(Main.config(), InstantSource.system());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(

@@ -165,9 +165,8 @@ public record Config(
     /**
      * Signing in. OIDC when {@code OIDC_ISSUER_URL} (or the seed's {@code AUTHENTIK_ISSUER_URL}) is
      * set; local accounts when it is not, or when {@code AUTH_LOCAL_ENABLED=true} keeps them beside
-     * it. The settings of a trusted reverse proxy ({@code AUTH_TRUSTED_HEADER}), {@code ADMIN_PASSWORD}
-     * and {@code METRICS_TOKEN} are validated here already; the server says at start-up which of them
-     * it does not act on yet.
+     * it, with the first-run admin's {@code ADMIN_PASSWORD}; a trusted reverse proxy
+     * ({@code AUTH_TRUSTED_HEADER}); the {@code METRICS_TOKEN} of {@code /metrics}.
      */
     public record Auth(
             Sessions sessions,
@@ -207,7 +206,7 @@ public record Config(
                 Optional<String> emailHeader,
                 Optional<String> groupsHeader,
                 Optional<String> adminGroup,
-                List<String> proxies) {
+                List<Cidr> proxies) {
             public TrustedProxy {
                 proxies = List.copyOf(proxies);
             }
@@ -269,7 +268,9 @@ public record Config(
         }
         Optional<Auth.Oidc> oidc = oidc(s, baseUrl);
         Optional<Auth.TrustedProxy> proxy = s.get("AUTH_TRUSTED_HEADER").map(header -> {
-            List<String> proxies = s.list("AUTH_TRUSTED_PROXIES");
+            List<Cidr> proxies = s.list("AUTH_TRUSTED_PROXIES").stream()
+                    .map(Config::proxyCidr)
+                    .toList();
             if (proxies.isEmpty()) {
                 throw new ConfigException(
                         "AUTH_TRUSTED_PROXIES",
@@ -287,10 +288,26 @@ public record Config(
                 // Local accounts are the sign-in of a server without an identity provider (DESIGN §7);
                 // with one, people sign in there, unless AUTH_LOCAL_ENABLED=true keeps both.
                 s.bool("AUTH_LOCAL_ENABLED", oidc.isEmpty()),
-                s.get("ADMIN_PASSWORD").map(Secret::new),
+                // ADMIN_PASSWORD_FILE is read by Settings, as every NAME_FILE is.
+                s.get("ADMIN_PASSWORD").map(v -> {
+                    if (v.length() < 8) {
+                        throw new ConfigException("ADMIN_PASSWORD", "must be at least 8 characters");
+                    }
+                    return new Secret(v);
+                }),
                 oidc,
                 proxy,
                 s.get("METRICS_TOKEN").map(Secret::new));
+    }
+
+    private static Cidr proxyCidr(String text) {
+        try {
+            return Cidr.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(
+                    "AUTH_TRUSTED_PROXIES",
+                    e.getMessage() + "; write addresses or CIDRs, e.g. 10.0.0.5, 172.16.0.0/12, fd00::/8");
+        }
     }
 
     /** OIDC_* settings, or the seed's AUTHENTIK_* names for each of them. */

@@ -353,4 +353,31 @@ class ConfigTest {
                         "OIDC_CLIENT_SECRET", "s"))))
                 .hasMessage("OIDC_REDIRECT_URI: is required when OIDC_ISSUER_URL is set and BASE_URL is not");
     }
+
+    @Test
+    void adminPasswordComesFromTheVariableOrItsFile_withTheTrailingNewlineDropped() throws Exception {
+        Path file = tmp.resolve("admin-password");
+        Files.writeString(file, "from the file\n");
+        assertThat(Config.from(Settings.of(Map.of("ADMIN_PASSWORD_FILE", file.toString())))
+                        .auth()
+                        .adminPassword()
+                        .orElseThrow()
+                        .value())
+                .isEqualTo("from the file");
+        assertThat(Config.from(Settings.of(Map.of("ADMIN_PASSWORD", "from the variable")))
+                        .auth()
+                        .adminPassword()
+                        .orElseThrow()
+                        .value())
+                .isEqualTo("from the variable");
+        assertThatThrownBy(() -> Config.from(
+                        Settings.of(Map.of("ADMIN_PASSWORD", "x".repeat(9), "ADMIN_PASSWORD_FILE", file.toString()))))
+                .hasMessage("ADMIN_PASSWORD_FILE: set both ADMIN_PASSWORD and ADMIN_PASSWORD_FILE; choose one");
+        Path missing = tmp.resolve("missing");
+        assertThatThrownBy(() -> Config.from(Settings.of(Map.of("ADMIN_PASSWORD_FILE", missing.toString()))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("ADMIN_PASSWORD_FILE: cannot read " + missing);
+        assertThatThrownBy(() -> Config.from(Settings.of(Map.of("ADMIN_PASSWORD", "short"))))
+                .hasMessage("ADMIN_PASSWORD: must be at least 8 characters");
+    }
 }

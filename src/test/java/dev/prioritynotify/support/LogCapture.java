@@ -9,7 +9,7 @@ import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /**
- * The warnings the push feature logs while it is open, as their formatted messages. Logged on
+ * The warnings a part of the server (by default the push feature) logs while it is open, as their formatted messages. Logged on
  * the workers' threads; the appender takes them under its own lock, so the test reads a copy.
  */
 public final class LogCapture implements AutoCloseable {
@@ -25,6 +25,11 @@ public final class LogCapture implements AutoCloseable {
     /** Warnings (and errors) of the {@code dev.prioritynotify.push} package from now on. */
     public static LogCapture warnings() {
         return new LogCapture("dev.prioritynotify.push");
+    }
+
+    /** Warnings (and errors) of one logger (a class's name) or package from now on. */
+    public static LogCapture warningsOf(String loggerName) {
+        return new LogCapture(loggerName);
     }
 
     public List<String> lines() {
