@@ -1,6 +1,10 @@
 package dev.prioritynotify.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.prioritynotify.account.PasswordRoutes;
+import dev.prioritynotify.account.PendingQrCodes;
+import dev.prioritynotify.account.TokenRoutes;
+import dev.prioritynotify.admin.AdminRoutes;
 import dev.prioritynotify.auth.Authenticator;
 import dev.prioritynotify.auth.LoginRoutes;
 import dev.prioritynotify.auth.MeRoutes;
@@ -45,6 +49,7 @@ import dev.prioritynotify.stream.StreamRoutes;
 import dev.prioritynotify.token.TokenService;
 import dev.prioritynotify.user.ExternalAccounts;
 import dev.prioritynotify.user.LocalAccounts;
+import dev.prioritynotify.user.UserDirectory;
 import dev.prioritynotify.user.UserRepository;
 import dev.prioritynotify.web.HomeRoutes;
 import dev.prioritynotify.webpush.CryptoProviders;
@@ -72,7 +77,8 @@ public final class App implements AutoCloseable {
             UserRepository users,
             LocalAccounts accounts,
             TokenService tokens,
-            NotificationService notifications) {}
+            NotificationService notifications,
+            SessionRepository sessions) {}
 
     private final Services services;
     private final StreamHub hub;
@@ -116,7 +122,8 @@ public final class App implements AutoCloseable {
                 users,
                 new LocalAccounts(users, ids, clock),
                 new TokenService(db, ids, clock),
-                new NotificationService(db, ids, clock));
+                new NotificationService(db, ids, clock),
+                new SessionRepository(db));
     }
 
     public static App start(Config config, InstantSource clock) {
@@ -150,7 +157,7 @@ public final class App implements AutoCloseable {
         Input input = new Input(mapper);
         Config.Auth authConfig = config.auth();
         Sessions sessions = new Sessions(
-                new SessionRepository(services.db()),
+                services.sessions(),
                 secretKey,
                 authConfig.sessions().previousSecretKey(),
                 authConfig.sessions().lifetime(),
@@ -207,6 +214,21 @@ public final class App implements AutoCloseable {
                 authConfig.localEnabled(),
                 oidcSignIn.map(o -> "/auth/login"),
                 oidc::signOutElsewhere);
+        UserDirectory directory = new UserDirectory(services.users());
+        TokenRoutes tokenRoutes = new TokenRoutes(
+                services.tokens(),
+                auth,
+                input,
+                new PendingQrCodes(clock),
+                config.server().baseUrl());
+        PasswordRoutes password = new PasswordRoutes(
+                auth,
+                directory,
+                services.accounts(),
+                sessions,
+                input,
+                new RateLimiter(LOGIN_FAILURES, Duration.ofMinutes(1), clock));
+        AdminRoutes admin = new AdminRoutes(auth, directory, services.accounts(), sessions, input);
         HomeRoutes home = new HomeRoutes(auth, sessions, services.users()::findById);
         NotificationRoutes notifications =
                 new NotificationRoutes(services.notifications(), auth, input, services.users()::listIds);
@@ -260,6 +282,9 @@ public final class App implements AutoCloseable {
             stream.register(cfg.routes);
             notifications.register(cfg.routes);
             pushRoutes.register(cfg.routes);
+            tokenRoutes.register(cfg.routes);
+            password.register(cfg.routes);
+            admin.register(cfg.routes);
         });
         server.start();
 

@@ -59,6 +59,11 @@ public final class SessionRepository {
                 : h.createUpdate(DELETE_USERS).bind("userId", userId).execute());
     }
 
+    /** Signs the user out everywhere (a password set from the command line). */
+    public int deleteAllOf(UUID userId) {
+        return deleteOfUser(userId, Optional.empty());
+    }
+
     int deleteExpired(Instant now) {
         return db.inTransaction(
                 h -> h.createUpdate(DELETE_EXPIRED).bind("now", now).execute());

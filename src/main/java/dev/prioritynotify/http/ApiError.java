@@ -50,6 +50,11 @@ public final class ApiError extends RuntimeException {
         return new ApiError(404, what + " not found", null);
     }
 
+    /** The request is well-formed but the state of things refuses it (a taken name, the last administrator). */
+    public static ApiError conflict(String detail) {
+        return new ApiError(409, detail, null);
+    }
+
     public static ApiError tooLarge(String detail) {
         return new ApiError(413, detail, null);
     }

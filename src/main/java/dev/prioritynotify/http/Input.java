@@ -75,6 +75,18 @@ public final class Input {
         return Optional.of(text);
     }
 
+    /** Absent and {@code null} are the same; a present value must be {@code true} or {@code false}. */
+    public static Optional<Boolean> optionalBoolean(ObjectNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isBoolean()) {
+            throw ApiError.invalid(field, "must be true or false");
+        }
+        return Optional.of(value.booleanValue());
+    }
+
     public static <E> Optional<E> optionalEnum(
             ObjectNode body, String field, Function<String, E> parse, String allowed) {
         return optionalString(body, field, 64).map(raw -> parseEnum(field, raw, parse, allowed));

@@ -26,7 +26,7 @@ public final class TokenService {
     /** {@code last_used_at} is a hint for people, not an audit log: one write per minute per token is enough. */
     static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
 
-    private static final int MAX_NAME_LENGTH = 100;
+    public static final int MAX_NAME_LENGTH = 100;
 
     private final TokenRepository tokens;
     private final Ids ids;
@@ -50,29 +50,42 @@ public final class TokenService {
 
     public IssuedToken issue(
             UUID userId, String name, DeviceType deviceType, Set<Scope> scopes, Optional<Duration> expiresIn) {
+        if (expiresIn.isPresent()
+                && (expiresIn.get().isNegative() || expiresIn.get().isZero())) {
+            throw new IllegalArgumentException("expires_in: must be positive");
+        }
+        Instant now = clock.instant();
+        return issue(userId, name, deviceType, scopes, now, expiresIn.map(now::plus));
+    }
+
+    /** As {@link #issue(UUID, String, DeviceType, Set, Optional)}, expiring at a given moment (which must be ahead). */
+    public IssuedToken issueUntil(
+            UUID userId, String name, DeviceType deviceType, Set<Scope> scopes, Optional<Instant> expiresAt) {
+        Instant now = clock.instant();
+        if (expiresAt.isPresent() && !expiresAt.get().isAfter(now)) {
+            throw new IllegalArgumentException("expires_at: must be in the future");
+        }
+        return issue(userId, name, deviceType, scopes, now, expiresAt);
+    }
+
+    private IssuedToken issue(
+            UUID userId,
+            String name,
+            DeviceType deviceType,
+            Set<Scope> scopes,
+            Instant now,
+            Optional<Instant> expiresAt) {
         if (name == null || name.isBlank() || name.length() > MAX_NAME_LENGTH) {
             throw new IllegalArgumentException("name: must be 1-" + MAX_NAME_LENGTH + " characters");
         }
         if (scopes.isEmpty()) {
             throw new IllegalArgumentException("scope: must name at least one of publish, read");
         }
-        if (expiresIn.isPresent()
-                && (expiresIn.get().isNegative() || expiresIn.get().isZero())) {
-            throw new IllegalArgumentException("expires_in: must be positive");
-        }
         byte[] secret = new byte[32];
         random.nextBytes(secret);
         String plaintext = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        Instant now = clock.instant();
-        ApiToken token = new ApiToken(
-                ids.next(),
-                userId,
-                name.strip(),
-                deviceType,
-                scopes,
-                now,
-                null,
-                expiresIn.map(now::plus).orElse(null));
+        ApiToken token =
+                new ApiToken(ids.next(), userId, name.strip(), deviceType, scopes, now, null, expiresAt.orElse(null));
         tokens.insert(token, hash(plaintext));
         return new IssuedToken(token, plaintext);
     }

@@ -1,6 +1,7 @@
 package dev.prioritynotify.user;
 
 import dev.prioritynotify.store.Ids;
+import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -9,6 +10,12 @@ import java.util.regex.Pattern;
 public final class LocalAccounts {
     private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
+    /** No 0/O, 1/l/I: the password may be read off a screen and typed. */
+    private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+
+    private static final int GENERATED_LENGTH = 20;
+
+    private final SecureRandom random = new SecureRandom();
     private final UserRepository users;
     private final Ids ids;
     private final InstantSource clock;
@@ -47,6 +54,33 @@ public final class LocalAccounts {
         User user = new User(ids.next(), subjectOf(username), null, username, admin, clock.instant(), null);
         users.insert(user, hash);
         return user;
+    }
+
+    /** The user name of a local account; empty for users an identity provider or a proxy vouches for. */
+    public static Optional<String> usernameOf(User user) {
+        return user.sub().startsWith("local:")
+                ? Optional.of(user.sub().substring("local:".length()))
+                : Optional.empty();
+    }
+
+    /**
+     * A password to hand to a person once (an administrator's new user, a reset): 20 characters of
+     * an unambiguous alphabet, about 115 bits, so it is not guessed before its owner changes it.
+     */
+    public String generatePassword() {
+        StringBuilder password = new StringBuilder(GENERATED_LENGTH);
+        for (int i = 0; i < GENERATED_LENGTH; i++) {
+            password.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+        }
+        return password.toString();
+    }
+
+    /** Whether this is the password of this local account (same Argon2id work whether it has one or not). */
+    public boolean passwordMatches(User user, char[] password) {
+        return usernameOf(user)
+                .flatMap(name -> verify(name, password))
+                .map(u -> u.id().equals(user.id()))
+                .orElse(false);
     }
 
     public Optional<User> find(String username) {

@@ -23,6 +23,15 @@ public final class UserRepository {
     private static final String UPDATE_PASSWORD_HASH = "UPDATE users SET password_hash = :hash WHERE id = :id";
     private static final String UPDATE_LAST_LOGIN = "UPDATE users SET last_login_at = :now WHERE id = :id";
     private static final String UPDATE_ADMIN = "UPDATE users SET is_admin = :admin WHERE id = :id";
+    /**
+     * Takes the flag away only while another administrator remains, in one statement: a count
+     * followed by an update would let two administrators demote each other at once. (On PostgreSQL
+     * under READ COMMITTED two such statements racing on the last two admins can still both pass;
+     * administrators are few and act by hand, so the window is accepted.)
+     */
+    private static final String REVOKE_ADMIN_UNLESS_LAST = """
+            UPDATE users SET is_admin = :no WHERE id = :id
+            AND EXISTS (SELECT 1 FROM users other WHERE other.is_admin = :yes AND other.id <> :id)""";
     /** Identity provider or proxy: its word on email, name and (when it says) administrator is taken at each sign-in. */
     private static final String UPDATE_IDENTITY =
             "UPDATE users SET email = :email, name = :name, is_admin = :admin, last_login_at = :now WHERE id = :id";
@@ -105,6 +114,24 @@ public final class UserRepository {
         return db.inTransaction(h -> h.createUpdate(UPDATE_ADMIN)
                         .bind("id", id)
                         .bind("admin", admin)
+                        .execute())
+                > 0;
+    }
+
+    /**
+     * Makes the user an administrator or takes that away; taking it from the last administrator
+     * changes nothing.
+     *
+     * @return false when there is no such user, or when it is the last administrator losing the flag
+     */
+    public boolean setAdminUnlessLast(UUID id, boolean admin) {
+        if (admin) {
+            return setAdmin(id, true);
+        }
+        return db.inTransaction(h -> h.createUpdate(REVOKE_ADMIN_UNLESS_LAST)
+                        .bind("id", id)
+                        .bind("no", false)
+                        .bind("yes", true)
                         .execute())
                 > 0;
     }

@@ -44,6 +44,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @MethodSource("dev.prioritynotify.support.TestDatabases#both")
 class IsolationTest {
     private static final String PASSWORD = "bob's long enough password";
+    private static final String ALICE_PASSWORD = "alice's long enough password";
 
     @Parameter
     Dialect dialect;
@@ -56,16 +57,34 @@ class IsolationTest {
     Alice alice;
     Bob bob;
 
-    /** What belongs to A: every id, and strings that must never appear in anything B is shown. */
-    record Alice(User user, String token, String notificationId, String deviceId, String endpoint) {
+    /**
+     * What belongs to A: every id, and strings that must never appear in anything B is shown. A's
+     * browser token was made over HTTP by A's session, so its QR code is waiting there.
+     */
+    record Alice(
+            User user,
+            String token,
+            String notificationId,
+            String deviceId,
+            String endpoint,
+            String browserTokenId,
+            String browserToken) {
         List<String> secrets() {
             return List.of(
-                    user.id().toString(), notificationId, deviceId, endpoint, "alice-only-title", "alice-only-device");
+                    user.id().toString(),
+                    notificationId,
+                    deviceId,
+                    endpoint,
+                    "alice-only-title",
+                    "alice-only-device",
+                    browserTokenId,
+                    browserToken,
+                    "alice-only-token");
         }
     }
 
     /** B: an ordinary user, signed in with a session, and holding a token with every scope. */
-    record Bob(String token, String cookie, String csrf) {}
+    record Bob(User user, String token, String cookie, String csrf) {}
 
     /** How B authenticates for one probe. */
     enum As {
@@ -81,6 +100,13 @@ class IsolationTest {
         FORBIDDEN,
         /** Acts on B's own data only: succeeds, and what it answers holds nothing of A's. */
         OWN_ONLY,
+        /**
+         * A browser-only route (token management, the caller's password) acting on B's own: B's
+         * session succeeds and sees nothing of A's; B's token is refused with 403 whatever it asks.
+         */
+        SESSION_OWN_ONLY,
+        /** A browser-only route naming A's thing by id: 404 to B's session; B's token gets 403 for any id. */
+        SESSION_NOT_FOUND,
         /**
          * A page of the web app: B's session sees only B's data; a token is not a browser and is
          * sent to sign in, or refused.
@@ -114,21 +140,27 @@ class IsolationTest {
                 .until(() -> !aliceDevice.received().isEmpty());
         User aliceUser =
                 server.app().services().users().findBySub("local:alice").orElseThrow();
+        server.app().services().accounts().setPassword(aliceUser, ALICE_PASSWORD.toCharArray());
+        String aliceCookie = signIn("alice", ALICE_PASSWORD);
+        Response aliceCreated = server.send(server.request("/api/tokens/", null)
+                .header("Cookie", aliceCookie)
+                .header("Origin", origin())
+                .header("X-CSRF-Token", csrfOf(aliceCookie))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"alice-only-token\"}")));
+        assertThat(aliceCreated.status()).as(aliceCreated.body()).isEqualTo(201);
         alice = new Alice(
                 aliceUser,
                 aliceToken,
                 notificationId,
                 subscribed.json().get("id").asText(),
-                aliceDevice.endpoint());
+                aliceDevice.endpoint(),
+                aliceCreated.json().get("id").asText(),
+                aliceCreated.json().get("token").asText());
 
         User bobUser = server.app().services().accounts().create("bob", false, Optional.of(PASSWORD.toCharArray()));
         String cookie = signIn("bob", PASSWORD);
-        String csrf = server.send(
-                        server.request("/api/me", null).header("Cookie", cookie).GET())
-                .json()
-                .get("csrf_token")
-                .asText();
-        bob = new Bob(server.token(bobUser), cookie, csrf);
+        bob = new Bob(bobUser, server.token(bobUser), cookie, csrfOf(cookie));
         server.publish(bob.token(), "bob's own");
     }
 
@@ -140,6 +172,14 @@ class IsolationTest {
 
     private String origin() {
         return "http://127.0.0.1:" + server.app().port();
+    }
+
+    private String csrfOf(String cookie) {
+        return server.send(
+                        server.request("/api/me", null).header("Cookie", cookie).GET())
+                .json()
+                .get("csrf_token")
+                .asText();
     }
 
     private String signIn(String username, String password) {
@@ -280,6 +320,55 @@ class IsolationTest {
                         Expect.OWN_ONLY,
                         "test push to the caller's devices",
                         "/api/push/test")));
+        String aliceTokenPath = "/api/tokens/" + alice.browserTokenId();
+        String aliceAdminPath = "/api/admin/users/" + alice.user().id();
+        rows.addAll(List.of(
+                probe("GET", "/api/tokens", Expect.SESSION_OWN_ONLY, "the caller's tokens", "/api/tokens"),
+                probe(
+                        "POST",
+                        "/api/tokens",
+                        Expect.SESSION_OWN_ONLY,
+                        "create one, with A's user id slipped in",
+                        "/api/tokens",
+                        Optional.of("{\"name\":\"bob's\",\"user_id\":\""
+                                + alice.user().id() + "\"}")),
+                probe("DELETE", "/api/tokens/{id}", Expect.SESSION_NOT_FOUND, "revoke A's token", aliceTokenPath),
+                probe(
+                        "GET",
+                        "/api/tokens/{id}/qr",
+                        Expect.SESSION_NOT_FOUND,
+                        "the QR code A's session may still fetch",
+                        aliceTokenPath + "/qr"),
+                probe(
+                        "POST",
+                        "/api/me/password",
+                        Expect.SESSION_OWN_ONLY,
+                        "change the caller's own password (to the same)",
+                        "/api/me/password",
+                        Optional.of(
+                                "{\"current_password\":\"" + PASSWORD + "\",\"new_password\":\"" + PASSWORD + "\"}")),
+                probe("GET", "/api/admin/users", Expect.FORBIDDEN, "every user", "/api/admin/users"),
+                probe(
+                        "POST",
+                        "/api/admin/users",
+                        Expect.FORBIDDEN,
+                        "create an admin",
+                        "/api/admin/users",
+                        Optional.of("{\"username\":\"mallory\",\"is_admin\":true}")),
+                probe(
+                        "PATCH",
+                        "/api/admin/users/{id}",
+                        Expect.FORBIDDEN,
+                        "make oneself admin",
+                        "/api/admin/users/" + bob.user().id(),
+                        Optional.of("{\"is_admin\":true}")),
+                probe(
+                        "POST",
+                        "/api/admin/users/{id}/password",
+                        Expect.FORBIDDEN,
+                        "reset A's password",
+                        aliceAdminPath + "/password"),
+                probe("DELETE", "/api/admin/users/{id}", Expect.FORBIDDEN, "delete A", aliceAdminPath)));
         for (String path : List.of(
                 "/api/push/unsubscribe", "/api/push/subscribe", "/api/v1/push/subscribe", "/api/v1/push/unsubscribe")) {
             rows.add(probe("DELETE", path, Expect.NOT_FOUND, "A's device by id", path + "?id=" + device));
@@ -330,6 +419,20 @@ class IsolationTest {
                         soft.assertThat(r.status()).as(row + ": " + r.body()).isEqualTo(404);
                     case FORBIDDEN ->
                         soft.assertThat(r.status()).as(row + ": " + r.body()).isEqualTo(403);
+                    case SESSION_OWN_ONLY -> {
+                        if (as == As.SESSION) {
+                            soft.assertThat(r.status())
+                                    .as(row + ": " + r.body())
+                                    .isBetween(200, 299);
+                        } else {
+                            soft.assertThat(r.status())
+                                    .as(row + ": " + r.body())
+                                    .isEqualTo(403);
+                        }
+                        assertShowsNothingOfAlices(soft, row, r);
+                    }
+                    case SESSION_NOT_FOUND ->
+                        soft.assertThat(r.status()).as(row + ": " + r.body()).isEqualTo(as == As.SESSION ? 404 : 403);
                     case OWN_ONLY -> {
                         soft.assertThat(r.status()).as(row + ": " + r.body()).isBetween(200, 299);
                         assertShowsNothingOfAlices(soft, row, r);
@@ -393,6 +496,21 @@ class IsolationTest {
     }
 
     private void assertThatAliceStillHasEverything() {
+        assertThat(server.get("/api/me", alice.browserToken()).status())
+                .as("A's token made over HTTP")
+                .isEqualTo(200);
+        assertThat(server.app()
+                        .services()
+                        .users()
+                        .findById(bob.user().id())
+                        .orElseThrow()
+                        .admin())
+                .as("B made himself no admin")
+                .isFalse();
+        assertThat(server.app().services().accounts().find("mallory")).isEmpty();
+        assertThat(server.app().services().accounts().verify("alice", ALICE_PASSWORD.toCharArray()))
+                .as("A's password unchanged")
+                .isPresent();
         Response notification = server.get("/api/notifications/" + alice.notificationId(), alice.token());
         assertThat(notification.status()).isEqualTo(200);
         assertThat(notification.json().get("status").asText()).isEqualTo("unread");

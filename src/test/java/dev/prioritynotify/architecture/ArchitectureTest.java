@@ -21,6 +21,8 @@ class ArchitectureTest {
     private static final String ROOT = "dev.prioritynotify";
     /** The features: each owns its tables, SQL, service and routes. */
     private static final String[] FEATURES = {
+        ROOT + ".account..",
+        ROOT + ".admin..",
         ROOT + ".auth..",
         ROOT + ".notification..",
         ROOT + ".push..",
@@ -82,6 +84,23 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule tokensStandOnStorageAlone = dependsOnlyOn(".token", ".store", ".config");
+
+    @ArchTest
+    static final ArchRule accountManagementStandsOnWhatItManages = dependsOnlyOn(
+                    ".account", ".auth", ".token", ".user", ".http", ".config")
+            .because("a person's own tokens and password, over HTTP: above auth, which builds on token");
+
+    @ArchTest
+    static final ArchRule userAdministrationStandsOnWhatItManages = dependsOnlyOn(".admin", ".auth", ".user", ".http")
+            .because("administrators manage users and their sign-ins; nothing of notifications or push");
+
+    @ArchTest
+    static final ArchRule nothingButTheCompositionRootUsesTheAccountAndAdminRoutes = noClasses()
+            .that()
+            .resideOutsideOfPackages(ROOT + ".app..", ROOT + ".account..", ROOT + ".admin..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(ROOT + ".account..", ROOT + ".admin..");
 
     @ArchTest
     static final ArchRule storeDependsOnNoFeature = noClasses()

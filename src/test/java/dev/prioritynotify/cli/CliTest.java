@@ -131,6 +131,58 @@ class CliTest {
     }
 
     @Test
+    void userPasswd_setsTheGivenOrAMadePassword_andEndsTheUsersSessions() throws Exception {
+        Map<String, String> env = Map.of("DATA_DIR", tmp.resolve("data").toString());
+        assertThat(cli(env, "first password\n", "user", "create", "carol", "--password-stdin")
+                        .exit())
+                .isZero();
+        String db = "jdbc:sqlite:" + tmp.resolve("data/priority-notify.db");
+        try (Connection c = DriverManager.getConnection(db)) {
+            c.createStatement()
+                    .executeUpdate("INSERT INTO sessions (id_hash, user_id, created_at, expires_at)"
+                            + " SELECT 'a signed-in browser', id, 0, 9999999999999 FROM users WHERE name = 'carol'");
+        }
+
+        Run given = cli(env, "second password\n", "user", "passwd", "carol", "--password-stdin");
+        assertThat(given.exit()).as(given.err()).isZero();
+        assertThat(given.out()).isEmpty();
+        assertThat(given.err()).isEqualTo("password of carol set; 1 session(s) ended\n");
+        assertThat(passwordOf(db, "carol", "second password")).isTrue();
+        assertThat(passwordOf(db, "carol", "first password")).isFalse();
+        try (Connection c = DriverManager.getConnection(db);
+                ResultSet n = c.createStatement().executeQuery("SELECT COUNT(*) FROM sessions")) {
+            assertThat(n.next()).isTrue();
+            assertThat(n.getLong(1)).isZero();
+        }
+
+        Run made = cli(env, null, "user", "passwd", "carol");
+        assertThat(made.exit()).as(made.err()).isZero();
+        assertThat(made.out())
+                .as("stdout holds the new password and nothing else")
+                .matches("[A-Za-z0-9]{20}\n");
+        assertThat(passwordOf(db, "carol", made.out().strip())).isTrue();
+
+        Run ghost = cli(env, "whatever it is\n", "user", "passwd", "ghost", "--password-stdin");
+        assertThat(ghost.exit()).isEqualTo(2);
+        assertThat(ghost.err().strip()).isEqualTo("error: no local user named 'ghost'");
+        Run tooShort = cli(env, "short\n", "user", "passwd", "carol", "--password-stdin");
+        assertThat(tooShort.exit()).isEqualTo(2);
+        assertThat(tooShort.err().strip()).isEqualTo("error: password must be at least 8 characters");
+    }
+
+    private static boolean passwordOf(String db, String name, String password) throws Exception {
+        try (Connection c = DriverManager.getConnection(db);
+                var query = c.prepareStatement("SELECT password_hash FROM users WHERE name = ?")) {
+            query.setString(1, name);
+            try (ResultSet row = query.executeQuery()) {
+                assertThat(row.next()).isTrue();
+                String hash = row.getString(1);
+                return Argon2Function.getInstanceFromHash(hash).check(password, hash);
+            }
+        }
+    }
+
+    @Test
     void everyCommandAnswersHelpWithItsUsage() throws Exception {
         List<List<String>> commands = new ArrayList<>();
         collectCommands(new CommandLine(new Main()), List.of(), commands);
