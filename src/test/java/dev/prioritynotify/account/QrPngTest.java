@@ -10,7 +10,7 @@ class QrPngTest {
     @Test
     void everyConnectUri_readsBackExactly_fromItsPng() throws Exception {
         SecureRandom random = new SecureRandom();
-        for (int i = 0; i < 100; i++) {
+        for (int i = 0; i < 300; i++) {
             byte[] secret = new byte[32];
             random.nextBytes(secret);
             String uri = "prioritynotify://connect?server=https%3A%2F%2Fnotify.example.org%3A" + (8000 + i)
