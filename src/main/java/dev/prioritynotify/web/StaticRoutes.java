@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * The web app's files: {@code /static/...} (CSS, JS modules, icons), the service worker at
- * {@code /sw.js} and the manifest at {@code /manifest.webmanifest}.
+ * {@code /sw.js}, the manifest at {@code /manifest.webmanifest} and {@code /favicon.ico}.
  *
  * <p>Caching: a request naming the file's current version ({@code ?v=}, as pages link to it) may
  * be kept for a year, since that URL never changes content. Anything else is revalidated each
@@ -29,6 +29,8 @@ public final class StaticRoutes {
         routes.get("/static/<path>", ctx -> serve(ctx, "/static/" + ctx.pathParam("path")));
         routes.get("/sw.js", this::serviceWorker);
         routes.get("/manifest.webmanifest", ctx -> serve(ctx, "/manifest.webmanifest"));
+        // Browsers ask for it on pages that name no icon (the sign-in page); a PNG is fine for every one of them.
+        routes.get("/favicon.ico", ctx -> serve(ctx, "/static/icon-192.png"));
     }
 
     private void serviceWorker(Context ctx) {

@@ -204,6 +204,7 @@ class IsolationTest {
                 notPerUser("GET", "/static/<path>", "the web app's CSS, scripts and icons, the same for everyone"),
                 notPerUser("GET", "/sw.js", "the service worker, the same for everyone"),
                 notPerUser("GET", "/manifest.webmanifest", "the web app manifest, the same for everyone"),
+                notPerUser("GET", "/favicon.ico", "the app's icon"),
                 probe("GET", "/", Expect.PAGE, "the dashboard", "/"),
                 probe("GET", "/", Expect.PAGE, "the dashboard, archived and every status", "/?status=all"),
                 probe(

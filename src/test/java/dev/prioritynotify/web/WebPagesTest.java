@@ -179,6 +179,7 @@ class WebPagesTest {
 
         assertThat(server.get("/static/../logback.xml", null).status()).isEqualTo(404);
         assertThat(server.get("/static/nothing.css", null).status()).isEqualTo(404);
+        assertThat(server.get("/favicon.ico", null).status()).isEqualTo(200);
         assertThat(server.get("/static/icon-192.png", null).raw().headers().firstValue("Content-Type"))
                 .hasValue("image/png");
     }

@@ -1,0 +1,304 @@
+package dev.prioritynotify.web;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.gson.JsonObject;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.CDPSession;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import dev.prioritynotify.store.Dialect;
+import dev.prioritynotify.support.TestServer;
+import dev.prioritynotify.user.User;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The web app in a real browser (Debian's chromium) against the real server: signing in, the
+ * dashboard, live updates over SSE, the actions reaching the server, escaping, and the service
+ * worker showing pushes. No page may log a console error or violate the CSP.
+ */
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.prioritynotify.support.TestDatabases#both")
+class BrowserTest {
+    private static final String PASSWORD = "a long enough password";
+    private static final String XSS = "<img src=x onerror=alert(1)>";
+    private static Chromium chromium;
+
+    @Parameter
+    Dialect dialect;
+
+    @TempDir
+    Path tmp;
+
+    TestServer server;
+    String token;
+    Page page;
+
+    @BeforeAll
+    static void launch() {
+        assumeTrue(Files.isExecutable(Chromium.BINARY), "chromium is not installed (test.sh installs it)");
+        chromium = Chromium.launch();
+    }
+
+    @AfterAll
+    static void quit() {
+        if (chromium != null) {
+            chromium.close();
+        }
+    }
+
+    @BeforeEach
+    void start() {
+        server = TestServer.start(dialect, tmp);
+        User ada = server.app().services().accounts().create("ada", false, Optional.of(PASSWORD.toCharArray()));
+        token = server.token(ada);
+        page = chromium.context().newPage();
+        page.setDefaultTimeout(15_000);
+        chromium.takeProblems();
+    }
+
+    @AfterEach
+    void stop() {
+        List<String> problems = chromium.takeProblems();
+        page.close();
+        chromium.context().clearCookies();
+        server.close();
+        assertThat(problems)
+                .as("console errors, uncaught exceptions and CSP violations")
+                .isEmpty();
+    }
+
+    private String origin() {
+        return "http://127.0.0.1:" + server.app().port();
+    }
+
+    /** Signs in through the form, as a person would, starting from the page they wanted. */
+    private void signIn(String path) {
+        page.navigate(origin() + path);
+        assertThat(page).hasURL(Pattern.compile("/login\\?next="));
+        page.getByLabel("User name").fill("ada");
+        page.getByLabel("Password").fill(PASSWORD);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in"))
+                .click();
+        assertThat(page).hasURL(origin() + path);
+    }
+
+    private void waitUntilLive() {
+        assertThat(page.locator("#live")).hasAttribute("data-state", "live");
+    }
+
+    private Locator note(String title) {
+        return page.locator(".note").filter(new Locator.FilterOptions().setHasText(title));
+    }
+
+    private String publish(String json) {
+        TestServer.Response r = server.post("/api/notifications/", token, json);
+        if (r.status() != 201) {
+            throw new AssertionError(r.body());
+        }
+        return r.json().get("id").asText();
+    }
+
+    private String statusOnServer(String id) {
+        TestServer.Response r = server.get("/api/notifications/" + id, token);
+        return r.status() == 404 ? "gone" : r.json().get("status").asText();
+    }
+
+    @Test
+    void signingInLeadsToTheDashboardWhichListsNotificationsNewestFirstWithTitlesAsText() {
+        publish("{\"title\":\"older\",\"priority\":\"low\"}");
+        publish("{\"title\":\"" + XSS.replace("\"", "\\\"") + "\",\"priority\":\"critical\",\"source\":\"ci\"}");
+
+        signIn("/");
+
+        Locator notes = page.locator("#notes > .note");
+        assertThat(notes).hasCount(2);
+        assertThat(notes.nth(0).locator(".note-title")).hasText(XSS);
+        assertThat(notes.nth(0).locator(".prio-label")).hasText("Critical");
+        assertThat(notes.nth(1).locator(".note-title")).hasText("older");
+        assertThat(page.locator("#notes img")).hasCount(0);
+        assertThat(page).hasTitle("(2) Notifications · priority-notify");
+    }
+
+    @Test
+    void aNotificationPostedWithATokenAppearsWithoutReloadAndItsTitleStaysText() {
+        signIn("/");
+        waitUntilLive();
+
+        publish("{\"title\":\"deploy finished\",\"message\":\"all green\",\"priority\":\"high\",\"source\":\"ci\"}");
+        publish("{\"title\":\"" + XSS.replace("\"", "\\\"") + "\"}");
+
+        assertThat(note("deploy finished")).hasCount(1);
+        assertThat(page.locator("#notes > .note").first().locator(".note-title"))
+                .hasText(XSS);
+        assertThat(page.locator("#notes img")).hasCount(0);
+        assertThat(page).hasTitle("(2) Notifications · priority-notify");
+        note("deploy finished").locator("summary").click();
+        assertThat(note("deploy finished").locator(".note-message")).hasText("all green");
+        assertThat(note("deploy finished").locator(".fact-source")).hasText("ci");
+    }
+
+    @Test
+    void markReadArchiveAndDeleteReachTheServer() {
+        String read = publish("{\"title\":\"to read\"}");
+        String archived = publish("{\"title\":\"to archive\"}");
+        String deleted = publish("{\"title\":\"to delete\"}");
+        signIn("/");
+        waitUntilLive();
+
+        note("to read")
+                .getByRole(
+                        AriaRole.BUTTON,
+                        new Locator.GetByRoleOptions().setName("Mark read").setExact(true))
+                .click();
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> statusOnServer(read).equals("read"));
+        assertThat(note("to read")).hasAttribute("data-status", "read");
+        note("to read")
+                .getByRole(
+                        AriaRole.BUTTON,
+                        new Locator.GetByRoleOptions().setName("Mark unread").setExact(true))
+                .click();
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> statusOnServer(read).equals("unread"));
+
+        note("to archive")
+                .getByRole(
+                        AriaRole.BUTTON,
+                        new Locator.GetByRoleOptions().setName("Archive").setExact(true))
+                .click();
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> statusOnServer(archived).equals("archived"));
+        assertThat(note("to archive")).hasCount(0); // the inbox holds no archived ones
+
+        note("to delete")
+                .getByRole(
+                        AriaRole.BUTTON,
+                        new Locator.GetByRoleOptions().setName("Delete").setExact(true))
+                .click();
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> statusOnServer(deleted).equals("gone"));
+        assertThat(note("to delete")).hasCount(0);
+        assertThat(page).hasTitle("(1) Notifications · priority-notify");
+    }
+
+    @Test
+    void changesMadeElsewhereThroughTheApiUpdateTheOpenPage() {
+        String a = publish("{\"title\":\"read elsewhere\"}");
+        String b = publish("{\"title\":\"deleted elsewhere\"}");
+        signIn("/");
+        waitUntilLive();
+
+        server.patch("/api/notifications/" + a, token, "{\"status\":\"read\"}");
+        server.delete("/api/notifications/" + b, token);
+
+        assertThat(note("read elsewhere")).hasAttribute("data-status", "read");
+        assertThat(note("read elsewhere").locator(".note-state")).hasText("Read");
+        assertThat(note("deleted elsewhere")).hasCount(0);
+        assertThat(page).hasTitle("Notifications · priority-notify");
+    }
+
+    @Test
+    void aNotificationsOwnPageShowsItAndMarksItRead() {
+        String id = publish("{\"title\":\"open me\",\"message\":\"the details\",\"metadata\":{\"host\":\"web-01\"}}");
+        signIn("/notifications/" + id);
+
+        assertThat(page.locator(".note-title")).hasText("open me");
+        assertThat(page.locator(".note-message")).isVisible();
+        assertThat(page.locator(".fact-meta")).containsText("web-01");
+        assertThat(statusOnServer(id)).isEqualTo("read");
+    }
+
+    @Test
+    void theServiceWorkerShowsPushesInOurPayloadFormat() {
+        BrowserContext context = chromium.context();
+        context.grantPermissions(
+                List.of("notifications"), new BrowserContext.GrantPermissionsOptions().setOrigin(origin()));
+        CDPSession cdp = context.newCDPSession(page);
+        AtomicReference<String> registrationId = new AtomicReference<>();
+        cdp.on(
+                "ServiceWorker.workerRegistrationUpdated",
+                event -> event.getAsJsonArray("registrations").forEach(r -> {
+                    JsonObject reg = r.getAsJsonObject();
+                    if (reg.get("scopeURL").getAsString().equals(origin() + "/")
+                            && !reg.get("isDeleted").getAsBoolean()) {
+                        registrationId.set(reg.get("registrationId").getAsString());
+                    }
+                }));
+        cdp.send("ServiceWorker.enable");
+        signIn("/");
+        page.evaluate("() => navigator.serviceWorker.ready.then(() => true)");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> registrationId.get() != null);
+
+        push(cdp, registrationId.get(), payload("Disk full", "web-01 at 95%", "disk-web-01", "critical"));
+        push(cdp, registrationId.get(), payload("Disk full again", "web-01 at 97%", "disk-web-01", "critical"));
+        push(cdp, registrationId.get(), "this is not JSON");
+
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(shown())
+                        .containsExactlyInAnyOrder(
+                                List.of("Disk full again", "web-01 at 97%", "disk-web-01"),
+                                List.of("priority-notify", "You have a new notification.", "priority-notify-generic")));
+    }
+
+    private static String payload(String title, String body, String tag, String priority) {
+        return TestServer.mapper()
+                .createObjectNode()
+                .put("title", title)
+                .put("body", body)
+                .put("icon", "/static/icon-192.png")
+                .put("badge", "/static/badge-72.png")
+                .put("tag", tag)
+                .set(
+                        "data",
+                        TestServer.mapper()
+                                .valueToTree(Map.of(
+                                        "url", "/notifications/x", "notification_id", "x", "priority", priority)))
+                .toString();
+    }
+
+    private void push(CDPSession cdp, String registrationId, String data) {
+        JsonObject params = new JsonObject();
+        params.addProperty("origin", origin());
+        params.addProperty("registrationId", registrationId);
+        params.addProperty("data", data);
+        cdp.send("ServiceWorker.deliverPushMessage", params);
+    }
+
+    /** The notifications the service worker shows now: title, body and tag of each. */
+    private List<List<String>> shown() throws Exception {
+        Object json = page.evaluate("() => navigator.serviceWorker.ready"
+                + ".then(r => r.getNotifications())"
+                + ".then(ns => JSON.stringify(ns.map(n => [n.title, n.body, n.tag])))");
+        JsonNode list = TestServer.mapper().readTree((String) json);
+        return java.util.stream.StreamSupport.stream(list.spliterator(), false)
+                .map(n -> List.of(n.get(0).asText(), n.get(1).asText(), n.get(2).asText()))
+                .toList();
+    }
+}
