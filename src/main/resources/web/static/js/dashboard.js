@@ -126,6 +126,9 @@ function render(n) {
   const source = li.querySelector('.note-source');
   source.textContent = n.source ?? '';
   source.hidden = !n.source;
+  const preview = li.querySelector('.note-preview');
+  preview.textContent = n.message ?? '';
+  preview.hidden = !n.message;
   const message = li.querySelector('.note-message');
   message.textContent = n.message ?? '';
   message.hidden = !n.message;

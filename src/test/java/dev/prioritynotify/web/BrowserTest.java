@@ -11,6 +11,7 @@ import com.microsoft.playwright.CDPSession;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.ColorScheme;
 import dev.prioritynotify.store.Dialect;
 import dev.prioritynotify.support.TestServer;
 import dev.prioritynotify.user.User;
@@ -265,6 +266,41 @@ class BrowserTest {
                         .containsExactlyInAnyOrder(
                                 List.of("Disk full again", "web-01 at 97%", "disk-web-01"),
                                 List.of("priority-notify", "You have a new notification.", "priority-notify-generic")));
+    }
+
+    /**
+     * The screenshots in docs/screenshots (README): the dashboard at desktop and phone width, light
+     * and dark. Only on request, as they change the working tree:
+     * {@code ./mvnw test -Dtest=BrowserTest -Dscreenshots=docs/screenshots}.
+     */
+    @Test
+    void screenshots() throws Exception {
+        String dir = System.getProperty("screenshots");
+        assumeTrue(dir != null && dialect == Dialect.SQLITE, "screenshots only when asked for (-Dscreenshots=<dir>)");
+        Path out = Path.of(dir).toAbsolutePath();
+        Files.createDirectories(out);
+        publish(
+                "{\"title\":\"Nightly backup completed\",\"message\":\"42.1 GiB in 18 min, 3 snapshots pruned.\",\"priority\":\"low\",\"source\":\"backup\"}");
+        String read = publish(
+                "{\"title\":\"Certificate for example.org renews in 14 days\",\"priority\":\"medium\",\"source\":\"certbot\"}");
+        server.patch("/api/notifications/" + read, token, "{\"status\":\"read\"}");
+        publish(
+                "{\"title\":\"Deploy of api v2.14.0 finished\",\"message\":\"All 12 checks passed.\",\"priority\":\"medium\",\"source\":\"ci\",\"url\":\"https://ci.example.org/runs/1842\"}");
+        publish(
+                "{\"title\":\"High latency on checkout service\",\"message\":\"p95 at 1.8 s for 10 min (threshold 800 ms).\",\"priority\":\"high\",\"source\":\"alertmanager\",\"tag\":\"checkout-latency\"}");
+        publish(
+                "{\"title\":\"Disk almost full on web-01\",\"message\":\"/var at 96% (2.1 GiB left). Log rotation may have stopped.\",\"priority\":\"critical\",\"source\":\"monitoring\",\"metadata\":{\"host\":\"web-01\",\"mount\":\"/var\",\"used_percent\":96}}");
+        signIn("/");
+        waitUntilLive();
+        page.locator("#notes > .note").first().locator("summary").click();
+        for (String scheme : List.of("light", "dark")) {
+            page.emulateMedia(new Page.EmulateMediaOptions()
+                    .setColorScheme(scheme.equals("dark") ? ColorScheme.DARK : ColorScheme.LIGHT));
+            page.setViewportSize(1280, 860);
+            page.screenshot(new Page.ScreenshotOptions().setPath(out.resolve("dashboard-desktop-" + scheme + ".png")));
+            page.setViewportSize(390, 844);
+            page.screenshot(new Page.ScreenshotOptions().setPath(out.resolve("dashboard-phone-" + scheme + ".png")));
+        }
     }
 
     private static String payload(String title, String body, String tag, String priority) {
