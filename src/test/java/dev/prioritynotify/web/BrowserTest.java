@@ -303,6 +303,34 @@ class BrowserTest {
         }
     }
 
+    @Test
+    void axeFindsNoSeriousOrCriticalViolationOnAnyPageInLightOrDark() throws Exception {
+        String id = publish(
+                "{\"title\":\"Disk almost full\",\"message\":\"96%\",\"priority\":\"critical\",\"source\":\"monitoring\",\"url\":\"https://example.org/\",\"tag\":\"disk\",\"metadata\":{\"host\":\"web-01\"}}");
+        publish("{\"title\":\"Backup done\",\"priority\":\"low\"}");
+        String script = Axe.script();
+        page.navigate(origin() + "/login");
+        assertThat(Axe.seriousViolations(page, script)).as("/login").isEmpty();
+        signIn("/");
+        waitUntilLive();
+        page.locator("#notes > .note").first().locator("summary").click();
+        for (ColorScheme scheme : List.of(ColorScheme.LIGHT, ColorScheme.DARK)) {
+            page.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(scheme));
+            assertThat(Axe.seriousViolations(page, script)).as("/ in " + scheme).isEmpty();
+        }
+        page.navigate(origin() + "/notifications/" + id);
+        for (ColorScheme scheme : List.of(ColorScheme.LIGHT, ColorScheme.DARK)) {
+            page.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(scheme));
+            assertThat(Axe.seriousViolations(page, script))
+                    .as("/notifications/{id} in " + scheme)
+                    .isEmpty();
+        }
+        page.navigate(origin() + "/?status=archived");
+        assertThat(Axe.seriousViolations(page, script))
+                .as("the empty dashboard")
+                .isEmpty();
+    }
+
     private static String payload(String title, String body, String tag, String priority) {
         return TestServer.mapper()
                 .createObjectNode()
