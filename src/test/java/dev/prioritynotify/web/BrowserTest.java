@@ -161,6 +161,32 @@ class BrowserTest {
     }
 
     @Test
+    void aFilteredDashboardTakesInOnlyLiveNotificationsThatMatch() {
+        signIn("/?priority=critical");
+        waitUntilLive();
+
+        publish("{\"title\":\"just low\",\"priority\":\"low\"}");
+        publish("{\"title\":\"on fire\",\"priority\":\"critical\"}");
+
+        assertThat(note("on fire")).hasCount(1);
+        assertThat(page.locator("#notes > .note")).hasCount(1);
+        assertThat(page).hasTitle("(2) Notifications · priority-notify"); // the count is of every unread one
+    }
+
+    @Test
+    void aBrowserWithoutServiceWorkersUsesTheAppWithoutAnError() {
+        page.addInitScript("delete Navigator.prototype.serviceWorker;");
+        publish("{\"title\":\"still here\"}");
+
+        signIn("/");
+        waitUntilLive();
+
+        assertThat(note("still here")).hasCount(1);
+        assertThat(page.evaluate("() => 'serviceWorker' in navigator")).isEqualTo(false);
+        // takeProblems() after the test: no console error, no uncaught exception
+    }
+
+    @Test
     void markReadArchiveAndDeleteReachTheServer() {
         String read = publish("{\"title\":\"to read\"}");
         String archived = publish("{\"title\":\"to archive\"}");
