@@ -284,14 +284,31 @@ class BrowserTest {
 
         push(cdp, registrationId.get(), payload("Disk full", "web-01 at 95%", "disk-web-01", "critical"));
         push(cdp, registrationId.get(), payload("Disk full again", "web-01 at 97%", "disk-web-01", "critical"));
+        push(cdp, registrationId.get(), payload("Slow checkout", "p95 1.8 s", "latency", "high"));
+        push(cdp, registrationId.get(), payload("Backup done", "", "backup", "low"));
         push(cdp, registrationId.get(), "this is not JSON");
 
+        // title, body, tag, renotify, requireInteraction, data.url
         Awaitility.await()
                 .atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(shown())
                         .containsExactlyInAnyOrder(
-                                List.of("Disk full again", "web-01 at 97%", "disk-web-01"),
-                                List.of("priority-notify", "You have a new notification.", "priority-notify-generic")));
+                                List.of(
+                                        "Disk full again",
+                                        "web-01 at 97%",
+                                        "disk-web-01",
+                                        "true",
+                                        "true",
+                                        "/notifications/x"),
+                                List.of("Slow checkout", "p95 1.8 s", "latency", "true", "false", "/notifications/x"),
+                                List.of("Backup done", "", "backup", "false", "false", "/notifications/x"),
+                                List.of(
+                                        "priority-notify",
+                                        "You have a new notification.",
+                                        "priority-notify-generic",
+                                        "false",
+                                        "false",
+                                        "/")));
     }
 
     /**
@@ -385,10 +402,13 @@ class BrowserTest {
     private List<List<String>> shown() throws Exception {
         Object json = page.evaluate("() => navigator.serviceWorker.ready"
                 + ".then(r => r.getNotifications())"
-                + ".then(ns => JSON.stringify(ns.map(n => [n.title, n.body, n.tag])))");
+                + ".then(ns => JSON.stringify(ns.map(n => [n.title, n.body, n.tag, String(n.renotify),"
+                + " String(n.requireInteraction), new URL(n.data.url).pathname])))");
         JsonNode list = TestServer.mapper().readTree((String) json);
         return java.util.stream.StreamSupport.stream(list.spliterator(), false)
-                .map(n -> List.of(n.get(0).asText(), n.get(1).asText(), n.get(2).asText()))
+                .map(n -> java.util.stream.StreamSupport.stream(n.spliterator(), false)
+                        .map(JsonNode::asText)
+                        .toList())
                 .toList();
     }
 }
