@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh machine. It brings what the tests talk to: a JDK check,
 # PostgreSQL (installed and started when missing), Node.js/npm (the independent Web Push
-# decryptor runs on Node) and Firefox ESR (FirefoxPushTest has a real browser decrypt our
-# pushes). Extra arguments go to Maven, e.g. ./test.sh -Dtest=StreamApiTest
+# decryptor runs on Node), Firefox ESR (FirefoxPushTest has a real browser decrypt our
+# pushes) and Chromium (BrowserTest drives the web app in it through Playwright, which must
+# not download a browser of its own). Extra arguments go to Maven, e.g. ./test.sh -Dtest=StreamApiTest
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -24,6 +25,7 @@ command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)
 command -v firefox-esr >/dev/null 2>&1 || missing+=(firefox-esr)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]}" >&2
   apt_install "${missing[@]}"
@@ -40,4 +42,5 @@ if ! psql -h 127.0.0.1 -U postgres -d postgres -Atqc "select 1 from pg_database 
   psql -h 127.0.0.1 -U postgres -d postgres -qc "create database test"
 fi
 
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 exec ./mvnw -B test "$@"

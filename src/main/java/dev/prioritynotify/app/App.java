@@ -24,9 +24,13 @@ import dev.prioritynotify.http.Input;
 import dev.prioritynotify.http.Json;
 import dev.prioritynotify.http.RateLimiter;
 import dev.prioritynotify.http.SecurityHeaders;
+import dev.prioritynotify.notification.Notification;
+import dev.prioritynotify.notification.NotificationFilter;
 import dev.prioritynotify.notification.NotificationListener;
 import dev.prioritynotify.notification.NotificationRoutes;
 import dev.prioritynotify.notification.NotificationService;
+import dev.prioritynotify.notification.Page;
+import dev.prioritynotify.notification.Status;
 import dev.prioritynotify.push.PushCredentials;
 import dev.prioritynotify.push.PushRoutes;
 import dev.prioritynotify.push.VapidKeyStore;
@@ -51,7 +55,12 @@ import dev.prioritynotify.user.ExternalAccounts;
 import dev.prioritynotify.user.LocalAccounts;
 import dev.prioritynotify.user.UserDirectory;
 import dev.prioritynotify.user.UserRepository;
-import dev.prioritynotify.web.HomeRoutes;
+import dev.prioritynotify.web.Assets;
+import dev.prioritynotify.web.DashboardRoutes;
+import dev.prioritynotify.web.Inbox;
+import dev.prioritynotify.web.Pages;
+import dev.prioritynotify.web.SignedIn;
+import dev.prioritynotify.web.StaticRoutes;
 import dev.prioritynotify.webpush.CryptoProviders;
 import dev.prioritynotify.webpush.WebPushEncryption;
 import io.javalin.Javalin;
@@ -61,6 +70,7 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -229,7 +239,15 @@ public final class App implements AutoCloseable {
                 input,
                 new RateLimiter(LOGIN_FAILURES, Duration.ofMinutes(1), clock));
         AdminRoutes admin = new AdminRoutes(auth, directory, services.accounts(), sessions, input);
-        HomeRoutes home = new HomeRoutes(auth, sessions, services.users()::findById);
+        Assets assets = new Assets();
+        StaticRoutes staticFiles = new StaticRoutes(assets);
+        DashboardRoutes dashboard = new DashboardRoutes(
+                new SignedIn(auth, services.users()::findById, sessions),
+                inbox(services.notifications()),
+                eventLog::currentSeq,
+                new Pages(),
+                assets,
+                mapper);
         NotificationRoutes notifications =
                 new NotificationRoutes(services.notifications(), auth, input, services.users()::listIds);
         StreamRoutes stream = new StreamRoutes(auth, eventLog, hub, config.stream());
@@ -277,7 +295,8 @@ public final class App implements AutoCloseable {
             me.register(cfg.routes);
             login.register(cfg.routes);
             oidc.register(cfg.routes);
-            home.register(cfg.routes);
+            staticFiles.register(cfg.routes);
+            dashboard.register(cfg.routes);
             // The stream's fixed path is registered before the {id} routes that would also match it.
             stream.register(cfg.routes);
             notifications.register(cfg.routes);
@@ -325,6 +344,26 @@ public final class App implements AutoCloseable {
                 server.port(),
                 services.db().dialect().name().toLowerCase(Locale.ROOT));
         return new App(services, hub, push, metrics, jobs, server, oidcDiscovery);
+    }
+
+    /** What the web pages read of the notifications, answered by the notification service. */
+    private static Inbox inbox(NotificationService notifications) {
+        return new Inbox() {
+            @Override
+            public Page<Notification> list(UUID userId, NotificationFilter filter) {
+                return notifications.list(userId, filter);
+            }
+
+            @Override
+            public Optional<Notification> find(UUID userId, UUID id) {
+                return notifications.find(userId, id);
+            }
+
+            @Override
+            public Optional<Notification> markRead(UUID userId, UUID id) {
+                return notifications.updateStatus(userId, id, Status.READ);
+            }
+        };
     }
 
     /** Web Push as App builds it: what {@code push} answers with, what creation writes to, and the endpoint policy routes check. */

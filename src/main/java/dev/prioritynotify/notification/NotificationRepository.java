@@ -103,6 +103,9 @@ final class NotificationRepository {
         StringBuilder where = new StringBuilder(" WHERE user_id = :userId");
         f.since().ifPresent(x -> where.append(" AND created_at > :since"));
         f.status().ifPresent(x -> where.append(" AND status = :status"));
+        if (f.excludeArchived()) {
+            where.append(" AND status <> 'archived'");
+        }
         f.priority().ifPresent(x -> where.append(" AND priority = :priority"));
         f.minPriority().ifPresent(x -> where.append(" AND priority IN (<atLeast>)"));
         f.source().ifPresent(x -> where.append(" AND source = :source"));

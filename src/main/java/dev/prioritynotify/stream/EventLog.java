@@ -151,8 +151,11 @@ public final class EventLog implements NotificationListener {
         }
     }
 
-    /** The user's latest sequence number (0 before the first event). */
-    long currentSeq(UUID userId) {
+    /**
+     * The user's latest sequence number (0 before the first event): a page read after it and
+     * streamed from it (`?last_event_id=`) misses nothing committed in between.
+     */
+    public long currentSeq(UUID userId) {
         return db.jdbi()
                 .withHandle(h -> h.createQuery(CURRENT_SEQ)
                         .bind("userId", userId)

@@ -112,7 +112,12 @@ class IsolationTest {
          * sent to sign in, or refused.
          */
         PAGE,
-        /** Serves no user's data (sign-in, health, the server's public key, the operator's metrics). */
+        /**
+         * A page about one of A's things, named by id: B's session gets 404 (as the API would say),
+         * a token is not a browser and is sent to sign in, or refused.
+         */
+        PAGE_NOT_FOUND,
+        /** Serves no user's data (sign-in, health, the server's public key, the operator's metrics, the app's files). */
         NOT_PER_USER
     }
 
@@ -241,7 +246,18 @@ class IsolationTest {
                 notPerUser("POST", "/auth/logout", "ends the caller's own session"),
                 notPerUser("GET", "/api/push/vapid-key", "the server's public key"),
                 notPerUser("GET", "/api/v1/push/vapid-public-key", "the server's public key"),
-                probe("GET", "/", Expect.PAGE, "the home page", "/"),
+                notPerUser("GET", "/static/<path>", "the web app's CSS, scripts and icons, the same for everyone"),
+                notPerUser("GET", "/sw.js", "the service worker, the same for everyone"),
+                notPerUser("GET", "/manifest.webmanifest", "the web app manifest, the same for everyone"),
+                notPerUser("GET", "/favicon.ico", "the app's icon"),
+                probe("GET", "/", Expect.PAGE, "the dashboard", "/"),
+                probe("GET", "/", Expect.PAGE, "the dashboard, archived and every status", "/?status=all"),
+                probe(
+                        "GET",
+                        "/notifications/{id}",
+                        Expect.PAGE_NOT_FOUND,
+                        "A's notification on its page (opening it would mark it read)",
+                        "/notifications/" + alice.notificationId()),
                 probe("GET", "/api/me", Expect.OWN_ONLY, "who the caller is", "/api/me"),
                 probe(
                         "POST",
@@ -447,6 +463,12 @@ class IsolationTest {
                                     .as(row + ": " + r.body())
                                     .isIn(302, 303, 401, 403);
                         }
+                        assertShowsNothingOfAlices(soft, row, r);
+                    }
+                    case PAGE_NOT_FOUND -> {
+                        soft.assertThat(r.status())
+                                .as(row + ": " + r.body())
+                                .isIn(as == As.SESSION ? List.of(404) : List.of(302, 303, 401, 403));
                         assertShowsNothingOfAlices(soft, row, r);
                     }
                     case NOT_PER_USER -> throw new AssertionError("skipped above");

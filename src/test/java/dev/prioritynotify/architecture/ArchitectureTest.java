@@ -29,6 +29,7 @@ class ArchitectureTest {
         ROOT + ".stream..",
         ROOT + ".token..",
         ROOT + ".user..",
+        ROOT + ".web..",
         ROOT + ".webpush.."
     };
 
@@ -101,6 +102,31 @@ class ArchitectureTest {
             .should()
             .dependOnClassesThat()
             .resideInAnyPackage(ROOT + ".account..", ROOT + ".admin..");
+
+    @ArchTest
+    static final ArchRule theWebAppReadsThroughWhatItDeclares = noClasses()
+            .that()
+            .resideInAPackage(ROOT + ".web..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    ROOT + ".store..",
+                    ROOT + ".push..",
+                    ROOT + ".webpush..",
+                    ROOT + ".stream..",
+                    ROOT + ".token..",
+                    ROOT + ".app..",
+                    ROOT + ".cli..")
+            .because("pages read through interfaces the web package declares (Inbox, StreamPosition), "
+                    + "and change things through the JSON API like any client");
+
+    @ArchTest
+    static final ArchRule nothingButTheCompositionRootKnowsTheWebApp = noClasses()
+            .that()
+            .resideOutsideOfPackages(ROOT + ".web..", ROOT + ".app..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage(ROOT + ".web..");
 
     @ArchTest
     static final ArchRule storeDependsOnNoFeature = noClasses()

@@ -91,17 +91,17 @@ class TrustedProxyTest {
     }
 
     @Test
-    void theHomePage_greetsTheProxysUser_withoutASignOutOfOurOwn() {
+    void theDashboard_isTheProxysUsers_withoutASignOutOfOurOwn() {
         Response home = server.send(as(server.request("/", null), "carol").GET());
         assertThat(home.status()).as(home.body()).isEqualTo(200);
         assertThat(home.body())
-                .contains("Signed in as <strong>carol</strong>.")
-                .contains("Signed in by your reverse proxy; sign out there.")
+                .contains(">carol</span>")
+                .contains("Signed in by your reverse proxy; sign out there")
                 .doesNotContain("/auth/logout");
 
         Response nobody = server.get("/", null);
         assertThat(nobody.status()).isEqualTo(302);
-        assertThat(nobody.raw().headers().firstValue("Location")).hasValue("/login");
+        assertThat(nobody.raw().headers().firstValue("Location")).hasValue("/login?next=%2F");
     }
 
     @Test
