@@ -50,17 +50,21 @@ import dev.prioritynotify.store.SettingsRepository;
 import dev.prioritynotify.stream.EventLog;
 import dev.prioritynotify.stream.StreamHub;
 import dev.prioritynotify.stream.StreamRoutes;
+import dev.prioritynotify.token.Scope;
 import dev.prioritynotify.token.TokenService;
 import dev.prioritynotify.user.ExternalAccounts;
 import dev.prioritynotify.user.LocalAccounts;
 import dev.prioritynotify.user.UserDirectory;
 import dev.prioritynotify.user.UserRepository;
+import dev.prioritynotify.web.AccountPageRoutes;
 import dev.prioritynotify.web.Assets;
 import dev.prioritynotify.web.DashboardRoutes;
 import dev.prioritynotify.web.Inbox;
 import dev.prioritynotify.web.Pages;
 import dev.prioritynotify.web.SignedIn;
 import dev.prioritynotify.web.StaticRoutes;
+import dev.prioritynotify.web.TokenRow;
+import dev.prioritynotify.web.UserRow;
 import dev.prioritynotify.webpush.CryptoProviders;
 import dev.prioritynotify.webpush.WebPushEncryption;
 import io.javalin.Javalin;
@@ -248,6 +252,31 @@ public final class App implements AutoCloseable {
                 new Pages(),
                 assets,
                 mapper);
+        AccountPageRoutes accountPages = new AccountPageRoutes(
+                new SignedIn(auth, services.users()::findById, sessions),
+                userId -> services.tokens().list(userId).stream()
+                        .map(t -> new TokenRow(
+                                t.id(),
+                                t.name(),
+                                t.deviceType().wire(),
+                                t.scopes().stream().map(Scope::wire).sorted().toList(),
+                                t.createdAt(),
+                                t.lastUsedAt(),
+                                t.expiresAt()))
+                        .toList(),
+                () -> directory.list().stream()
+                        .map(u -> new UserRow(
+                                u.id(),
+                                LocalAccounts.usernameOf(u).orElse(null),
+                                u.name(),
+                                u.email(),
+                                u.admin(),
+                                u.createdAt(),
+                                u.lastLoginAt()))
+                        .toList(),
+                inbox(services.notifications()),
+                new Pages(),
+                assets);
         NotificationRoutes notifications =
                 new NotificationRoutes(services.notifications(), auth, input, services.users()::listIds);
         StreamRoutes stream = new StreamRoutes(auth, eventLog, hub, config.stream());
@@ -297,6 +326,7 @@ public final class App implements AutoCloseable {
             oidc.register(cfg.routes);
             staticFiles.register(cfg.routes);
             dashboard.register(cfg.routes);
+            accountPages.register(cfg.routes);
             // The stream's fixed path is registered before the {id} routes that would also match it.
             stream.register(cfg.routes);
             notifications.register(cfg.routes);

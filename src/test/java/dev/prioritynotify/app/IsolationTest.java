@@ -117,6 +117,11 @@ class IsolationTest {
          * a token is not a browser and is sent to sign in, or refused.
          */
         PAGE_NOT_FOUND,
+        /**
+         * An administrator's page: B's session (no administrator) gets a 403 page, a token is not
+         * a browser and is sent to sign in, or refused.
+         */
+        PAGE_FORBIDDEN,
         /** Serves no user's data (sign-in, health, the server's public key, the operator's metrics, the app's files). */
         NOT_PER_USER
     }
@@ -258,6 +263,8 @@ class IsolationTest {
                         Expect.PAGE_NOT_FOUND,
                         "A's notification on its page (opening it would mark it read)",
                         "/notifications/" + alice.notificationId()),
+                probe("GET", "/tokens", Expect.PAGE, "the caller's tokens on their page", "/tokens"),
+                probe("GET", "/admin/users", Expect.PAGE_FORBIDDEN, "every user, on the admin page", "/admin/users"),
                 probe("GET", "/api/me", Expect.OWN_ONLY, "who the caller is", "/api/me"),
                 probe(
                         "POST",
@@ -469,6 +476,12 @@ class IsolationTest {
                         soft.assertThat(r.status())
                                 .as(row + ": " + r.body())
                                 .isIn(as == As.SESSION ? List.of(404) : List.of(302, 303, 401, 403));
+                        assertShowsNothingOfAlices(soft, row, r);
+                    }
+                    case PAGE_FORBIDDEN -> {
+                        soft.assertThat(r.status())
+                                .as(row + ": " + r.body())
+                                .isIn(as == As.SESSION ? List.of(403) : List.of(302, 303, 401, 403));
                         assertShowsNothingOfAlices(soft, row, r);
                     }
                     case NOT_PER_USER -> throw new AssertionError("skipped above");

@@ -209,4 +209,67 @@ class WebPagesTest {
                         .as(icon.toString())
                         .isEqualTo(200));
     }
+
+    @Test
+    void theTokensAndAdminPagesSendAStrangerToSignInAndBack() {
+        assertThat(server.get("/tokens", null).raw().headers().firstValue("Location"))
+                .hasValue("/login?next=%2Ftokens");
+        assertThat(server.get("/admin/users", null).raw().headers().firstValue("Location"))
+                .hasValue("/login?next=%2Fadmin%2Fusers");
+        assertThat(server.get("/tokens", token).status()).isEqualTo(302);
+    }
+
+    @Test
+    void theTokensPageListsTheViewersTokensWithNamesAsTextAndNoSecret() {
+        Response created = server.send(
+                server.request("/api/tokens/", null)
+                        .header("Cookie", cookie)
+                        .header("Origin", "http://127.0.0.1:" + server.app().port())
+                        .header("X-CSRF-Token", csrf())
+                        .header("Content-Type", "application/json")
+                        .POST(
+                                HttpRequest.BodyPublishers.ofString(
+                                        "{\"name\":\"<img src=x onerror=alert(1)>\",\"device_type\":\"android\",\"scopes\":[\"read\"],\"expires_in_days\":30}")));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        server.newUserToken("eve");
+
+        Response r = page("/tokens");
+
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.raw().headers().firstValue("Cache-Control")).hasValue("no-store");
+        assertThat(r.body())
+                .contains("&lt;img src=x onerror=alert(1)&gt;")
+                .doesNotContain("<img src=x")
+                .contains("Android")
+                .contains(">read<")
+                .doesNotContain(created.json().get("token").asText())
+                .contains("aria-current=\"page\">Tokens<")
+                .doesNotContain("href=\"/admin/users\"");
+    }
+
+    @Test
+    void theAdminPageIsForAdministratorsOnly() {
+        Response r = page("/admin/users");
+
+        assertThat(r.status()).isEqualTo(403);
+        assertThat(r.body()).contains("Administrators only").doesNotContain("user-row");
+
+        server.app().services().accounts().create("root", true, Optional.of(PASSWORD.toCharArray()));
+        cookie = signIn("root");
+        Response admin = page("/admin/users");
+        assertThat(admin.status()).isEqualTo(200);
+        assertThat(admin.body())
+                .contains(">ada<")
+                .contains(">root<")
+                .contains("aria-current=\"page\">Admin<")
+                .contains("Password");
+    }
+
+    private String csrf() {
+        return server.send(
+                        server.request("/api/me", null).header("Cookie", cookie).GET())
+                .json()
+                .get("csrf_token")
+                .asText();
+    }
 }
