@@ -2,15 +2,34 @@
 // and a confirmation asked in a <dialog> (Escape or Cancel says no).
 
 const absolute = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const day = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+
+/** A moment in the reader's zone: how long ago when recent and in the past, else the day; the full time on hover. */
+function show(el) {
+  const iso = el.getAttribute('datetime');
+  if (!iso) {
+    return;
+  }
+  const at = new Date(iso);
+  el.title = absolute.format(at);
+  const minutes = Math.round((at.getTime() - Date.now()) / 60000);
+  if (minutes > 1 || minutes < -60 * 24 * 7) {
+    el.textContent = day.format(at);
+  } else if (minutes > -1) {
+    el.textContent = 'just now';
+  } else if (minutes > -60) {
+    el.textContent = relative.format(minutes, 'minute');
+  } else if (minutes > -60 * 24) {
+    el.textContent = relative.format(Math.round(minutes / 60), 'hour');
+  } else {
+    el.textContent = relative.format(Math.round(minutes / (60 * 24)), 'day');
+  }
+}
 
 /** Shows every <time datetime> under root in the reader's own time zone. */
 export function showTimes(root) {
-  root.querySelectorAll('time[datetime]').forEach((el) => {
-    const iso = el.getAttribute('datetime');
-    if (iso) {
-      el.textContent = absolute.format(new Date(iso));
-    }
-  });
+  root.querySelectorAll('time[datetime]').forEach(show);
 }
 
 /** Sets a cell's moment: a <time> when there is one, else the text that stands instead ("Never"). */
@@ -19,7 +38,7 @@ export function setTime(cell, iso, absent) {
   if (iso) {
     const time = document.createElement('time');
     time.setAttribute('datetime', iso);
-    time.textContent = absolute.format(new Date(iso));
+    show(time);
     cell.append(time);
   } else {
     const span = document.createElement('span');

@@ -43,7 +43,7 @@ function rowFor(user) {
   row.dataset.name = user.username ?? user.name;
   row.querySelector('.user-name').textContent = user.name;
   row.querySelector('.user-username').textContent = user.username ?? '';
-  row.querySelector('.user-email').textContent = user.email ?? '—';
+  row.querySelector('.user-email').textContent = user.email ? `${user.email} · ` : '';
   showAdmin(row, user.is_admin);
   setTime(row.querySelector('[data-label="Created"]'), user.created_at, '');
   setTime(row.querySelector('[data-label="Last sign-in"]'), user.last_login_at, 'Never');

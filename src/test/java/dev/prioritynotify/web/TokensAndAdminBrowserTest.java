@@ -10,11 +10,14 @@ import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.ColorScheme;
 import dev.prioritynotify.store.Dialect;
 import dev.prioritynotify.support.TestServer;
+import dev.prioritynotify.token.DeviceType;
+import dev.prioritynotify.token.Scope;
 import dev.prioritynotify.user.User;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -308,7 +311,11 @@ class TokensAndAdminBrowserTest {
                 .services()
                 .users()
                 .recordLogin(grace.id(), java.time.Instant.now().minusSeconds(3600 * 5));
-        String used = server.token(ada);
+        String used = server.app()
+                .services()
+                .tokens()
+                .issue(ada.id(), "Grafana alerts", DeviceType.SCRIPT, Set.of(Scope.PUBLISH), Optional.empty())
+                .plaintext();
         server.get("/api/me", used);
         signIn("/tokens");
         createToken("Pixel 8", "android", "");

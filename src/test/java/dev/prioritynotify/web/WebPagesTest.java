@@ -262,7 +262,7 @@ class WebPagesTest {
                 .contains(">ada<")
                 .contains(">root<")
                 .contains("aria-current=\"page\">Admin<")
-                .contains("Password");
+                .contains("password");
     }
 
     private String csrf() {
