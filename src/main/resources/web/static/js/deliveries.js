@@ -93,4 +93,11 @@ async function load() {
 
 if (section) {
   load();
+  // Deleted on another device while open: the page says so (dashboard.js), and there is nothing left to deliver.
+  const deleted = document.getElementById('empty');
+  if (deleted) {
+    new MutationObserver(() => {
+      section.hidden = !deleted.hidden;
+    }).observe(deleted, { attributes: true, attributeFilter: ['hidden'] });
+  }
 }

@@ -227,6 +227,7 @@ class PushActionBrowserTest {
         assertThat(retrying.locator(".delivery-detail")).containsText("connection refused");
         assertThat(page.locator("#deliveries-none")).isHidden();
 
+        screenshots("notification");
         String script = Axe.script();
         for (ColorScheme scheme : List.of(ColorScheme.LIGHT, ColorScheme.DARK)) {
             page.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(scheme));
@@ -234,6 +235,25 @@ class PushActionBrowserTest {
                     .as("/notifications/{id} with deliveries in " + scheme)
                     .isEmpty();
         }
+    }
+
+    /** With {@code -Dscreenshots=<dir>} (as BrowserTest takes them): this page at desktop and phone width, light and dark. */
+    private void screenshots(String name) throws Exception {
+        String dir = System.getProperty("screenshots");
+        if (dir == null || dialect != Dialect.SQLITE) {
+            return;
+        }
+        Path out = Path.of(dir).toAbsolutePath();
+        Files.createDirectories(out);
+        for (ColorScheme scheme : List.of(ColorScheme.LIGHT, ColorScheme.DARK)) {
+            String suffix = scheme == ColorScheme.DARK ? "dark" : "light";
+            page.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(scheme));
+            page.setViewportSize(1280, 860);
+            page.screenshot(new Page.ScreenshotOptions().setPath(out.resolve(name + "-desktop-" + suffix + ".png")));
+            page.setViewportSize(390, 844);
+            page.screenshot(new Page.ScreenshotOptions().setPath(out.resolve(name + "-phone-" + suffix + ".png")));
+        }
+        page.setViewportSize(1280, 860);
     }
 
     @Test
@@ -247,6 +267,10 @@ class PushActionBrowserTest {
         assertThat(none).containsText("No devices subscribed");
         assertThat(none.getByRole(AriaRole.LINK)).hasAttribute("href", "/settings");
         assertThat(page.locator("#deliveries-list")).isHidden();
+
+        server.delete("/api/notifications/" + id, token);
+        assertThat(page.locator("#empty")).isVisible();
+        assertThat(page.locator("#deliveries")).isHidden();
     }
 
     /** The notifications the service worker shows: title, notification id, and each action's name and title. */
