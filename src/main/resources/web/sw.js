@@ -1,5 +1,5 @@
 // The service worker of priority-notify: shows pushes as notifications, opens the app where a
-// notification points when it is clicked, and keeps the push subscription registered when the
+// notification points when it is clicked, marks it read from its "Mark as read" action, and keeps the push subscription registered when the
 // push service replaces it. Served from /sw.js so that its scope is the whole app.
 'use strict';
 
@@ -46,6 +46,8 @@ function options(payload) {
   const data = payload.data && typeof payload.data === 'object' ? payload.data : {};
   const priority = typeof data.priority === 'string' ? data.priority : 'medium';
   const tag = typeof payload.tag === 'string' && payload.tag ? payload.tag : undefined;
+  const readToken = typeof data.read_token === 'string' && data.read_token ? data.read_token : null;
+  const notificationId = typeof data.notification_id === 'string' ? data.notification_id : null;
   return {
     body: typeof payload.body === 'string' ? payload.body : '',
     icon: typeof payload.icon === 'string' && payload.icon ? payload.icon : ICON,
@@ -55,11 +57,14 @@ function options(payload) {
     tag,
     renotify: Boolean(tag) && (priority === 'high' || priority === 'critical'),
     requireInteraction: priority === 'critical',
+    // Only a push that carries its capability can be marked read without opening the app.
+    actions: readToken && notificationId ? [{ action: 'read', title: 'Mark as read' }] : [],
     data: {
       url: target(data.url),
-      notification_id: typeof data.notification_id === 'string' ? data.notification_id : null,
+      notification_id: notificationId,
       priority,
       source: typeof data.source === 'string' ? data.source : null,
+      read_token: readToken,
     },
   };
 }
@@ -79,10 +84,43 @@ self.addEventListener('push', (event) => {
 });
 
 self.addEventListener('notificationclick', (event) => {
-  event.notification.close();
-  const url = target(event.notification.data?.url);
-  event.waitUntil(open(url));
+  event.waitUntil(act(event.notification, event.action));
 });
+
+/** A tap on the notification ({@code action} empty) or on one of its actions. */
+async function act(notification, action) {
+  notification.close();
+  if (action === 'read') {
+    await markRead(notification.data);
+    return;
+  }
+  await open(target(notification.data?.url));
+}
+
+/**
+ * "Mark as read": no window opens. The token the push carried is the whole authorisation (no
+ * cookie is sent); the server tells the person's other devices over their streams.
+ */
+async function markRead(data) {
+  const id = data?.notification_id;
+  const token = data?.read_token;
+  if (typeof id !== 'string' || typeof token !== 'string') {
+    return;
+  }
+  try {
+    const answer = await fetch(`/api/notifications/${encodeURIComponent(id)}/actions/read`, {
+      method: 'POST',
+      credentials: 'omit',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ token }),
+    });
+    if (!answer.ok) {
+      console.warn('mark as read refused:', answer.status);
+    }
+  } catch {
+    // offline: it stays unread in the app, where opening it reads it
+  }
+}
 
 /** Focuses a window of the app and takes it to {@code url}; opens one when none is open. */
 async function open(url) {
@@ -109,6 +147,15 @@ self.addEventListener('message', (event) => {
   if (event.data?.type === 'csrf-token' && typeof event.data.token === 'string') {
     event.waitUntil(
       caches.open(STATE).then((cache) => cache.put(CSRF_KEY, new Response(event.data.token))),
+    );
+  }
+  // Our own pages may take a shown notification's "Mark as read" as a tap on it would (the same
+  // path); it is also how tests reach it, as a headless browser has no notification to tap.
+  if (event.data?.type === 'notification-action' && event.data.action === 'read' && typeof event.data.tag === 'string') {
+    event.waitUntil(
+      self.registration
+        .getNotifications({ tag: event.data.tag })
+        .then((shown) => Promise.all(shown.map((n) => act(n, 'read')))),
     );
   }
 });

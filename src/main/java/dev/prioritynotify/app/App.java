@@ -24,6 +24,8 @@ import dev.prioritynotify.http.Input;
 import dev.prioritynotify.http.Json;
 import dev.prioritynotify.http.RateLimiter;
 import dev.prioritynotify.http.SecurityHeaders;
+import dev.prioritynotify.notification.ActionRoutes;
+import dev.prioritynotify.notification.ActionTokens;
 import dev.prioritynotify.notification.Notification;
 import dev.prioritynotify.notification.NotificationFilter;
 import dev.prioritynotify.notification.NotificationListener;
@@ -42,6 +44,7 @@ import dev.prioritynotify.push.delivery.Outbox;
 import dev.prioritynotify.push.delivery.PushMetrics;
 import dev.prioritynotify.push.delivery.PushPayload;
 import dev.prioritynotify.push.delivery.PushSender;
+import dev.prioritynotify.push.delivery.ReadTokens;
 import dev.prioritynotify.push.subscription.EndpointPolicy;
 import dev.prioritynotify.push.subscription.SubscriptionRepository;
 import dev.prioritynotify.store.Database;
@@ -212,7 +215,15 @@ public final class App implements AutoCloseable {
         MetricsAccess metricsAccess =
                 MetricsAccess.of(authConfig.metricsToken(), config.server().host());
         log.info("metrics: {}", metricsAccess.describe());
-        PushFeature pushFeature = push(config, services, mapper, secretKey, clock, metrics);
+        ActionTokens actionTokens = new ActionTokens(secretKey, actionTokenLifetime(config.push()), clock);
+        PushFeature pushFeature = push(
+                config,
+                services,
+                mapper,
+                secretKey,
+                clock,
+                metrics,
+                n -> actionTokens.issue(n.userId(), n.id(), ActionTokens.Action.READ));
         WebPush push = pushFeature.push();
         services.notifications().addListener(pushFeature.outbox());
 
@@ -279,6 +290,7 @@ public final class App implements AutoCloseable {
                 assets);
         NotificationRoutes notifications =
                 new NotificationRoutes(services.notifications(), auth, input, services.users()::listIds);
+        ActionRoutes actions = new ActionRoutes(services.notifications(), actionTokens, input);
         StreamRoutes stream = new StreamRoutes(auth, eventLog, hub, config.stream());
         PushRoutes pushRoutes = new PushRoutes(
                 push,
@@ -330,6 +342,7 @@ public final class App implements AutoCloseable {
             // The stream's fixed path is registered before the {id} routes that would also match it.
             stream.register(cfg.routes);
             notifications.register(cfg.routes);
+            actions.register(cfg.routes);
             pushRoutes.register(cfg.routes);
             tokenRoutes.register(cfg.routes);
             password.register(cfg.routes);
@@ -396,6 +409,19 @@ public final class App implements AutoCloseable {
         };
     }
 
+    /**
+     * How long a push's "Mark as read" stays usable: a push may wait at the push service for its
+     * TTL (up to 7 days for a critical one by default) before the device comes online, and is
+     * then tapped while it is on screen, so a day longer than the longest TTL. Longer would only
+     * widen what a leaked push (one notification, one action) could still do.
+     */
+    private static Duration actionTokenLifetime(Config.Push push) {
+        Duration longestTtl = push.payload().ttlByPriority().values().stream()
+                .max(Duration::compareTo)
+                .orElse(Duration.ZERO);
+        return longestTtl.plus(Duration.ofDays(1));
+    }
+
     /** Web Push as App builds it: what {@code push} answers with, what creation writes to, and the endpoint policy routes check. */
     private record PushFeature(WebPush push, NotificationListener outbox, EndpointPolicy endpointPolicy) {}
 
@@ -411,7 +437,8 @@ public final class App implements AutoCloseable {
             ObjectMapper mapper,
             Secret secretKey,
             InstantSource clock,
-            Metrics metrics) {
+            Metrics metrics,
+            ReadTokens readTokens) {
         Config.Push settings = config.push();
         CryptoProviders providers = CryptoProviders.install(
                 settings.cryptoProvider() == Config.CryptoProvider.AUTO
@@ -423,7 +450,7 @@ public final class App implements AutoCloseable {
                 settings.endpoints().allowedHosts(), settings.endpoints().allowInsecure());
         SubscriptionRepository subscriptions = new SubscriptionRepository(services.db(), services.ids());
         DeliveryRepository deliveries = new DeliveryRepository(services.db(), subscriptions);
-        PushPayload payloads = new PushPayload(mapper, settings.payload());
+        PushPayload payloads = new PushPayload(mapper, settings.payload(), readTokens);
         PushCredentials credentials = PushCredentials.load(
                 settings.vapid(),
                 new VapidKeyStore(new SettingsRepository(services.db()), mapper, clock),

@@ -151,18 +151,8 @@ public final class Sessions {
         }
     }
 
-    /** HKDF-SHA256 (RFC 5869) of the secret for one purpose, so each use has a key of its own. */
+    /** A key of the secret for one purpose, so each use has a key of its own. */
     private static byte[] derive(Secret secret, String purpose) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(new byte[32], "HmacSHA256"));
-            byte[] prk = mac.doFinal(secret.value().getBytes(StandardCharsets.UTF_8));
-            mac.init(new SecretKeySpec(prk, "HmacSHA256"));
-            mac.update(("priority-notify " + purpose).getBytes(StandardCharsets.US_ASCII));
-            mac.update((byte) 1);
-            return mac.doFinal();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-        }
+        return secret.deriveKey(purpose);
     }
 }

@@ -90,8 +90,14 @@ public final class DashboardRoutes {
             return;
         }
         NoteView note = NoteView.of(n.get(), mapper);
-        Layout layout =
-                new Layout(n.get().title(), viewer.get(), "notifications", scripts("dashboard"), unread, assets);
+        // Its deliveries are read by a script from the JSON API, like any client: the web app knows nothing of push.
+        Layout layout = new Layout(
+                n.get().title(),
+                viewer.get(),
+                "notifications",
+                List.of(assets.url("/static/js/dashboard.js"), assets.url("/static/js/deliveries.js")),
+                unread,
+                assets);
         pages.render(ctx, 200, "notification.jte", new NotificationPageView(layout, note, streamFrom, unread));
     }
 

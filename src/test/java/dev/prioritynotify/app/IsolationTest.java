@@ -298,6 +298,13 @@ class IsolationTest {
                         Optional.of("{\"status\":\"read\"}")),
                 probe("DELETE", "/api/notifications/{id}", Expect.NOT_FOUND, "delete A's", n),
                 probe(
+                        "POST",
+                        "/api/notifications/{id}/actions/read",
+                        Expect.FORBIDDEN,
+                        "mark A's read from a push, with B's credentials and no capability of A's (403, as for any id)",
+                        n + "/actions/read",
+                        Optional.of("{\"token\":\"" + "A".repeat(54) + "\"}")),
+                probe(
                         "GET",
                         "/api/notifications/{id}/deliveries",
                         Expect.NOT_FOUND,

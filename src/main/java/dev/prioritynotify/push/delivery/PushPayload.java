@@ -11,35 +11,41 @@ import java.util.Map;
 
 /**
  * The JSON a service worker receives:
- * {@code {"title","body","icon","badge","tag","data":{"url","notification_id","priority","source"}}}.
+ * {@code {"title","body","icon","badge","tag","data":{"url","notification_id","priority","source","read_token"}}}.
  * It must fit one RFC 8291 record (4096 bytes on the wire), so the body is shortened to fit — a
  * notification is never refused for being long. {@code PUSH_PAYLOAD=minimal} leaves the body out,
- * so message text never passes through a push service.
+ * so message text never passes through a push service. {@code read_token} lets the service worker
+ * mark the notification read from its "Mark as read" action ({@link ReadTokens}); it travels only
+ * inside the encrypted payload.
  */
 public final class PushPayload {
     private static final String ELLIPSIS = "…";
 
     private final ObjectMapper mapper;
     private final Config.Push.Payload config;
+    private final ReadTokens readTokens;
 
-    public PushPayload(ObjectMapper mapper, Config.Push.Payload config) {
+    public PushPayload(ObjectMapper mapper, Config.Push.Payload config, ReadTokens readTokens) {
         this.mapper = mapper;
         this.config = config;
+        this.readTokens = readTokens;
     }
 
     public byte[] of(Notification n) {
         String body = config.mode() == Config.PayloadMode.MINIMAL || n.message() == null ? "" : n.message();
-        byte[] json = render(n, body);
+        // One token for all the renderings below: the body is what shortens, never the token.
+        String readToken = readTokens.forReading(n);
+        byte[] json = render(n, body, readToken);
         if (json.length <= WebPushEncryption.MAX_PLAINTEXT_LENGTH) {
             return json;
         }
         // Too long: keep the largest prefix of the body that fits (binary search over code points).
         int low = 0;
         int high = body.codePointCount(0, body.length());
-        byte[] best = render(n, "");
+        byte[] best = render(n, "", readToken);
         while (low <= high) {
             int mid = (low + high) >>> 1;
-            byte[] candidate = render(n, prefix(body, mid) + ELLIPSIS);
+            byte[] candidate = render(n, prefix(body, mid) + ELLIPSIS, readToken);
             if (candidate.length <= WebPushEncryption.MAX_PLAINTEXT_LENGTH) {
                 best = candidate;
                 low = mid + 1;
@@ -64,12 +70,13 @@ public final class PushPayload {
         return write(payload);
     }
 
-    private byte[] render(Notification n, String body) {
+    private byte[] render(Notification n, String body, String readToken) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("url", n.url() != null ? n.url() : "/notifications/" + n.id());
         data.put("notification_id", n.id().toString());
         data.put("priority", n.priority().wire());
         data.put("source", n.source());
+        data.put("read_token", readToken);
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("title", n.title());
         payload.put("body", body);
