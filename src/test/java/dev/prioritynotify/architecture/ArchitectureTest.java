@@ -166,6 +166,16 @@ class ArchitectureTest {
             .resideInAPackage(ROOT + ".push");
 
     @ArchTest
+    static final ArchRule pushesCarryActionTokensWithoutKnowingHowTheyAreMade = noClasses()
+            .that()
+            .resideInAPackage(ROOT + ".push..")
+            .should()
+            .dependOnClassesThat()
+            .haveNameMatching(java.util.regex.Pattern.quote(ROOT + ".notification.ActionTokens") + "(\\$.*)?")
+            .because("a push only carries the capability, through the ReadTokens interface push.delivery declares; "
+                    + "signing and checking stay with the notification feature");
+
+    @ArchTest
     static final ArchRule onlyTheCompositionRootAndTheCliKnowTheApp = noClasses()
             .that()
             .resideOutsideOfPackages(ROOT + ".app..", ROOT + ".cli..")
