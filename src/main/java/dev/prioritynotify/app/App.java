@@ -59,6 +59,7 @@ import dev.prioritynotify.web.Assets;
 import dev.prioritynotify.web.DashboardRoutes;
 import dev.prioritynotify.web.Inbox;
 import dev.prioritynotify.web.Pages;
+import dev.prioritynotify.web.SettingsRoutes;
 import dev.prioritynotify.web.SignedIn;
 import dev.prioritynotify.web.StaticRoutes;
 import dev.prioritynotify.webpush.CryptoProviders;
@@ -248,6 +249,14 @@ public final class App implements AutoCloseable {
                 new Pages(),
                 assets,
                 mapper);
+        SettingsRoutes settings = new SettingsRoutes(
+                new SignedIn(auth, services.users()::findById, sessions),
+                inbox(services.notifications()),
+                () -> push.enabled()
+                        ? Optional.empty()
+                        : Optional.of(push.unavailableReason().orElse("see the server log")),
+                new Pages(),
+                assets);
         NotificationRoutes notifications =
                 new NotificationRoutes(services.notifications(), auth, input, services.users()::listIds);
         StreamRoutes stream = new StreamRoutes(auth, eventLog, hub, config.stream());
@@ -297,6 +306,7 @@ public final class App implements AutoCloseable {
             oidc.register(cfg.routes);
             staticFiles.register(cfg.routes);
             dashboard.register(cfg.routes);
+            settings.register(cfg.routes);
             // The stream's fixed path is registered before the {id} routes that would also match it.
             stream.register(cfg.routes);
             notifications.register(cfg.routes);
