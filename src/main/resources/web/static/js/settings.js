@@ -277,7 +277,16 @@ async function sendTest() {
     li.append(element('span', 'test-outcome', r.detail ? `${text}: ${r.detail}` : text));
     list.append(li);
   }
-  if (results.length === 0) {
+  // The test is a high-priority push: a device that takes critical ones only is skipped, and says so.
+  const { items } = await api('GET', '/api/push/subscriptions');
+  for (const device of items.filter((d) => !results.some((r) => r.subscription_id === d.id))) {
+    const li = element('li', 'test-result');
+    li.dataset.result = 'skipped';
+    li.append(element('span', 'device-name', device.device_name || 'Unnamed device'));
+    li.append(element('span', 'test-outcome', 'Not sent: this device takes critical notifications only, and the test is high'));
+    list.append(li);
+  }
+  if (list.children.length === 0) {
     list.append(element('li', 'test-result', 'No device to send to.'));
   }
   list.hidden = false;
