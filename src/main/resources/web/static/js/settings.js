@@ -274,7 +274,9 @@ async function sendTest() {
     li.dataset.result = r.result;
     li.append(element('span', 'device-name', r.device_name || 'Unnamed device'));
     const text = RESULTS[r.result] ?? r.result;
-    li.append(element('span', 'test-outcome', r.detail ? `${text}: ${r.detail}` : text));
+    // A delivery's detail is only the push service's status code; a failure's says what went wrong.
+    const detail = r.result === 'delivered' ? '' : r.detail;
+    li.append(element('span', 'test-outcome', detail ? `${text}: ${detail}` : text));
     list.append(li);
   }
   // The test is a high-priority push: a device that takes critical ones only is skipped, and says so.
