@@ -148,6 +148,19 @@ class FirefoxSettingsPageTest {
                 () -> browser.eval("document.querySelector('#device-list .device-this')?.textContent ?? ''"),
                 "This browser");
 
+        // Renamed and set to high and above with Save: the same subscription, updated on the server.
+        browser.eval(
+                "document.getElementById('device-name').value = 'Firefox on the desk';"
+                        + "document.getElementById('min-priority').value = 'high';"
+                        + "document.getElementById('save').click(); true",
+                true);
+        awaitValue(
+                "the new name on the server",
+                () -> devices(token).get(0).path("device_name").asText() + " "
+                        + devices(token).get(0).path("min_priority").asText(),
+                "Firefox on the desk high");
+        assertThat(devices(token)).hasSize(1);
+
         // A notification posted with a token: encrypted, sent, decrypted, shown by our worker.
         TestServer.Response created = server.post(
                 "/api/notifications/",
@@ -167,7 +180,7 @@ class FirefoxSettingsPageTest {
                         + ".then(ns => JSON.stringify(ns.map(n => [n.title, n.body, n.tag])))"),
                 "[[\"Disk full\",\"web-01 at 95%\",\"disk\"]]");
         // Below the device's minimum priority: not pushed at all.
-        server.post("/api/notifications/", token, "{\"title\":\"Backup done\",\"priority\":\"low\"}");
+        server.post("/api/notifications/", token, "{\"title\":\"Backup done\",\"priority\":\"medium\"}");
 
         // Disable: unsubscribed in the browser and on the server.
         browser.eval("document.getElementById('disable').click(); true", true);
@@ -186,7 +199,7 @@ class FirefoxSettingsPageTest {
                         HttpResponse.BodyHandlers.ofString());
         assertThat(old.statusCode()).as("a push to the old endpoint").isEqualTo(410);
         assertThat(pushService.nextPush(1))
-                .as("the low one was not pushed to a medium device")
+                .as("the medium one was not pushed to a device that takes high and above")
                 .isNull();
         assertThat(pushService.problems()).isEmpty();
     }
