@@ -9,10 +9,12 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -27,6 +29,7 @@ final class FirefoxBidi implements AutoCloseable {
     private final WebSocket socket;
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
+    private final List<String> problems = new CopyOnWriteArrayList<>();
     private String context;
 
     private FirefoxBidi(WebSocket socket) {
@@ -48,6 +51,7 @@ final class FirefoxBidi implements AutoCloseable {
                 bidi.send("session.new", MAPPER.createObjectNode().set("capabilities", MAPPER.createObjectNode()));
                 JsonNode tree = bidi.send("browsingContext.getTree", MAPPER.createObjectNode());
                 bidi.context = tree.path("contexts").get(0).path("context").asText();
+                bidi.watchForProblems();
                 return bidi;
             } catch (java.util.concurrent.ExecutionException e) {
                 if (Instant.now().isAfter(deadline)) {
@@ -71,6 +75,35 @@ final class FirefoxBidi implements AutoCloseable {
                     + reply.path("message").asText());
         }
         return reply.path("result");
+    }
+
+    /** Console errors, uncaught exceptions and CSP violations on the pages, as they are reported. */
+    List<String> problems() {
+        return List.copyOf(problems);
+    }
+
+    private void watchForProblems() throws Exception {
+        ObjectNode subscribe = MAPPER.createObjectNode();
+        subscribe.putArray("events").add("log.entryAdded");
+        send("session.subscribe", subscribe);
+        // A CSP violation is an event in the page; make it a console error too.
+        send(
+                "script.addPreloadScript",
+                MAPPER.createObjectNode()
+                        .put(
+                                "functionDeclaration",
+                                "() => document.addEventListener('securitypolicyviolation', e =>"
+                                        + " console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI))"));
+    }
+
+    private void onEvent(JsonNode message) {
+        JsonNode params = message.path("params");
+        if (message.path("method").asText().equals("log.entryAdded")
+                && params.path("level").asText().equals("error")) {
+            problems.add(params.path("type").asText() + " on "
+                    + params.path("source").path("context").asText() + ": "
+                    + params.path("text").asText());
+        }
     }
 
     void navigate(String url) throws Exception {
@@ -122,7 +155,9 @@ final class FirefoxBidi implements AutoCloseable {
                 partial.setLength(0);
                 try {
                     JsonNode message = MAPPER.readTree(text);
-                    if (message.has("id") && bidi != null) {
+                    if (message.path("type").asText().equals("event") && bidi != null) {
+                        bidi.onEvent(message);
+                    } else if (message.has("id") && bidi != null) {
                         CompletableFuture<JsonNode> waiting =
                                 bidi.pending.remove(message.path("id").asLong());
                         if (waiting != null) {

@@ -202,6 +202,9 @@ class FirefoxSettingsPageTest {
                 .as("the medium one was not pushed to a device that takes high and above")
                 .isNull();
         assertThat(pushService.problems()).isEmpty();
+        assertThat(browser.problems())
+                .as("console errors, uncaught exceptions and CSP violations in Firefox")
+                .isEmpty();
     }
 
     private static String json(String s) {
