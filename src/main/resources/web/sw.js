@@ -7,6 +7,7 @@ const ICON = '/static/icon-192.png';
 const BADGE = '/static/badge-72.png';
 const STATE = 'priority-notify-state';
 const CSRF_KEY = '/sw-state/csrf-token';
+const DEVICE_KEY = '/sw-state/push-device';
 /** Shown when a push cannot be read: a push that shows nothing may cost the site its permission. */
 const GENERIC = {
   title: 'priority-notify',
@@ -158,11 +159,22 @@ self.addEventListener('message', (event) => {
         .then((shown) => Promise.all(shown.map((n) => act(n, 'read')))),
     );
   }
+  if (event.data?.type === 'push-device') {
+    // The settings page's name and minimum priority, sent again with a renewed subscription.
+    const { device_name, min_priority } = event.data;
+    event.waitUntil(caches.open(STATE).then((cache) =>
+      cache.put(DEVICE_KEY, new Response(JSON.stringify({ device_name, min_priority })))));
+  }
 });
 
 async function csrfToken() {
   const stored = await (await caches.open(STATE)).match(CSRF_KEY);
   return stored ? stored.text() : '';
+}
+
+async function deviceSettings() {
+  const stored = await (await caches.open(STATE)).match(DEVICE_KEY);
+  return stored ? stored.json() : {};
 }
 
 function decodeKey(base64url) {
@@ -191,7 +203,7 @@ self.addEventListener('pushsubscriptionchange', (event) => {
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': await csrfToken() },
-      body: JSON.stringify(subscription.toJSON()),
+      body: JSON.stringify({ ...subscription.toJSON(), ...(await deviceSettings()) }),
     });
   })());
 });

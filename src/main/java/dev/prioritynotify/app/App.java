@@ -64,6 +64,7 @@ import dev.prioritynotify.web.Assets;
 import dev.prioritynotify.web.DashboardRoutes;
 import dev.prioritynotify.web.Inbox;
 import dev.prioritynotify.web.Pages;
+import dev.prioritynotify.web.SettingsRoutes;
 import dev.prioritynotify.web.SignedIn;
 import dev.prioritynotify.web.StaticRoutes;
 import dev.prioritynotify.web.TokenRow;
@@ -288,6 +289,14 @@ public final class App implements AutoCloseable {
                 inbox(services.notifications()),
                 new Pages(),
                 assets);
+        SettingsRoutes settings = new SettingsRoutes(
+                new SignedIn(auth, services.users()::findById, sessions),
+                inbox(services.notifications()),
+                () -> push.enabled()
+                        ? Optional.empty()
+                        : Optional.of(push.unavailableReason().orElse("see the server log")),
+                new Pages(),
+                assets);
         NotificationRoutes notifications =
                 new NotificationRoutes(services.notifications(), auth, input, services.users()::listIds);
         ActionRoutes actions = new ActionRoutes(services.notifications(), actionTokens, input);
@@ -339,6 +348,7 @@ public final class App implements AutoCloseable {
             staticFiles.register(cfg.routes);
             dashboard.register(cfg.routes);
             accountPages.register(cfg.routes);
+            settings.register(cfg.routes);
             // The stream's fixed path is registered before the {id} routes that would also match it.
             stream.register(cfg.routes);
             notifications.register(cfg.routes);

@@ -257,6 +257,7 @@ class IsolationTest {
                 notPerUser("GET", "/favicon.ico", "the app's icon"),
                 probe("GET", "/", Expect.PAGE, "the dashboard", "/"),
                 probe("GET", "/", Expect.PAGE, "the dashboard, archived and every status", "/?status=all"),
+                probe("GET", "/settings", Expect.PAGE, "push settings (devices are read through the API)", "/settings"),
                 probe(
                         "GET",
                         "/notifications/{id}",

@@ -41,13 +41,21 @@ final class HeadlessFirefox implements AutoCloseable {
     }
 
     static HeadlessFirefox launch(Path binary, String pushServerUrl, String pageUrl, Path log) throws IOException {
+        return launch(binary, pushServerUrl, pageUrl, log, List.of());
+    }
+
+    /** @param extraArgs more command-line arguments, e.g. {@code --remote-debugging-port} to drive it over WebDriver BiDi */
+    static HeadlessFirefox launch(Path binary, String pushServerUrl, String pageUrl, Path log, List<String> extraArgs)
+            throws IOException {
         Path profile = Files.createTempDirectory("firefox-push-profile");
         Files.writeString(profile.resolve("user.js"), userJs(pushServerUrl));
         Files.createDirectories(log.getParent());
-        ProcessBuilder builder = new ProcessBuilder(
-                        binary.toString(), "--headless", "--no-remote", "--profile", profile.toString(), pageUrl)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
+        List<String> command = new ArrayList<>(
+                List.of(binary.toString(), "--headless", "--no-remote", "--profile", profile.toString()));
+        command.addAll(extraArgs);
+        command.add(pageUrl);
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
         env.put("MOZ_HEADLESS", "1");
         env.put("MOZ_REMOTE_SETTINGS_DEVTOOLS", "1");

@@ -63,6 +63,9 @@ public final class MozillaPushService implements AutoCloseable {
     private final ServerConnector connector = new ServerConnector(server);
     private final CountDownLatch hello = new CountDownLatch(1);
     private final Map<String, String> channelKeys = new ConcurrentHashMap<>();
+    /** Channels Firefox unregistered: their endpoints answer 410, as autopush does for an unsubscribed one. */
+    private final java.util.Set<String> unsubscribed = ConcurrentHashMap.newKeySet();
+
     private final BlockingQueue<Push> pushes = new LinkedBlockingQueue<>();
     private final BlockingQueue<Ack> acks = new LinkedBlockingQueue<>();
     private final List<String> problems = new CopyOnWriteArrayList<>();
@@ -195,6 +198,7 @@ public final class MozillaPushService implements AutoCloseable {
                 case "unregister" -> {
                     String channelId = message.path("channelID").asText();
                     channelKeys.remove(channelId);
+                    unsubscribed.add(channelId);
                     reply.put("messageType", "unregister")
                             .put("channelID", channelId)
                             .put("status", 200);
@@ -231,6 +235,9 @@ public final class MozillaPushService implements AutoCloseable {
             }
             String channelId = path.substring("/push/".length());
             String key = channelKeys.get(channelId);
+            if (key == null && unsubscribed.contains(channelId)) {
+                return answer(response, callback, 410, "unsubscribed");
+            }
             if (key == null) {
                 return answer(response, callback, 404, "no such subscription");
             }

@@ -74,6 +74,45 @@ class WebPagesTest {
     }
 
     @Test
+    void theSettingsPageSendsAStrangerToSignInAndBack() {
+        Response r = server.get("/settings", null);
+
+        assertThat(r.status()).isEqualTo(302);
+        assertThat(r.raw().headers().firstValue("Location")).hasValue("/login?next=%2Fsettings");
+        assertThat(server.get("/settings", token).status()).isEqualTo(302);
+    }
+
+    @Test
+    void withPushDisabledTheSettingsPageSaysSoAndWhyInsteadOfOfferingIt() {
+        assertThat(server.get("/api/push/vapid-key", null).status()).isEqualTo(503);
+
+        Response r = page("/settings");
+
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body())
+                .contains("Push is turned off on this server")
+                .contains("VAPID_SUBJECT")
+                .contains("<a href=\"/settings\" aria-current=\"page\">Settings</a>")
+                .doesNotContain("settings.js")
+                .doesNotContain("id=\"enable\"");
+    }
+
+    @Test
+    void withPushEnabledTheSettingsPageOffersToEnableItHere() {
+        server.restart(dev.prioritynotify.push.TestPushService.serverSettings(java.util.Map.of()));
+        cookie = signIn("ada");
+
+        Response r = page("/settings");
+
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body())
+                .contains("/static/js/settings.js?v=")
+                .contains("id=\"enable\"")
+                .contains("id=\"explain-denied\"")
+                .doesNotContain("Push is turned off");
+    }
+
+    @Test
     void aTokenIsNotABrowserAndIsSentToSignIn() {
         assertThat(server.get("/", token).status()).isEqualTo(302);
     }
