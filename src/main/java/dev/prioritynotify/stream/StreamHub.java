@@ -51,7 +51,13 @@ public final class StreamHub implements AutoCloseable {
 
     Subscription subscribe(UUID userId) {
         Subscription s = new Subscription(userId, capacity);
-        byUser.computeIfAbsent(userId, k -> ConcurrentHashMap.newKeySet()).add(s);
+        // Added inside compute: a set that unsubscribe or endStreamsOf is removing at the same
+        // moment could otherwise take the new stream with it, and it would never get an event.
+        byUser.compute(userId, (k, set) -> {
+            Set<Subscription> streams = set == null ? ConcurrentHashMap.newKeySet() : set;
+            streams.add(s);
+            return streams;
+        });
         return s;
     }
 
@@ -60,6 +66,21 @@ public final class StreamHub implements AutoCloseable {
             set.remove(s);
             return set.isEmpty() ? null : set;
         });
+    }
+
+    /**
+     * Ends every stream the user has open now; streams opened afterwards are served as usual. For
+     * when what a user may see changes under an open stream (their account deleted, a token
+     * revoked): the clients reconnect, are authenticated again and resume from their last event.
+     * Returns how many streams were ended.
+     */
+    public int endStreamsOf(UUID userId) {
+        Set<Subscription> streams = byUser.remove(userId);
+        if (streams == null) {
+            return 0;
+        }
+        streams.forEach(Subscription::close);
+        return streams.size();
     }
 
     /** Never blocks; called in each user's commit order, which the fan-out keeps. */
