@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Request;
+import com.microsoft.playwright.Route;
 import com.microsoft.playwright.options.AriaRole;
 import dev.prioritynotify.store.Dialect;
 import dev.prioritynotify.support.TestServer;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -149,5 +151,49 @@ class ReconnectBrowserTest {
         // The page was not reloaded: the dashboard itself was loaded once.
         assertThat(page.evaluate("() => performance.getEntriesByType('navigation').length"))
                 .isEqualTo(1);
+    }
+
+    @Test
+    void whenTheReconnectIsRefusedThePageOpensANewStreamFromTheLastEventItReceived() {
+        signIn("/");
+        Locator live = page.locator("#live");
+        assertThat(live).hasAttribute("data-state", "live");
+        long renderedAt =
+                Long.parseLong(page.locator("meta[name='stream-from']").getAttribute("content"));
+        server.publish(token, "while live");
+        assertThat(note("while live")).hasCount(1);
+        // The browser's own reconnect gets an error status (a proxy in front, a restart): the
+        // EventSource gives up, and the page must start a new one from the id it kept itself.
+        AtomicBoolean refused = new AtomicBoolean();
+        page.route("**" + STREAM + "*", route -> {
+            if (refused.compareAndSet(false, true)) {
+                route.fulfill(new Route.FulfillOptions().setStatus(503).setBody("down"));
+            } else {
+                route.resume();
+            }
+        });
+
+        server.app().hub().endStreamsOf(ada.id());
+
+        assertThat(live).hasAttribute("data-state", "offline");
+        assertThat(live).hasText("Offline, retrying");
+        server.publish(token, "missed while offline");
+        assertThat(server.app().hub().openStreams())
+                .as("the page reconnected before the test published")
+                .isZero();
+
+        assertThat(live).hasAttribute("data-state", "live");
+        assertThat(note("missed while offline")).hasCount(1);
+        assertThat(page.locator("#notes > .note .note-title"))
+                .hasText(new String[] {"missed while offline", "while live"});
+        assertThat(streamRequests).hasSize(3);
+        // (The refused request never reached the network, so its headers are not checked here;
+        // the first test checks the browser's own Last-Event-ID.)
+        assertThat(streamRequests.get(2).url()).endsWith(STREAM + "?last_event_id=" + (renderedAt + 1));
+        assertThat(page.evaluate("() => performance.getEntriesByType('navigation').length"))
+                .isEqualTo(1);
+        // The refused request is the one thing the browser may log.
+        assertThat(chromium.takeProblems())
+                .allMatch(p -> p.contains("Failed to load resource") && p.contains("status of 503"));
     }
 }
