@@ -127,7 +127,8 @@ class FirefoxPushTest {
         assertThat(payload).as("payload reported by the service worker").isNotNull();
         String expected = "{\"title\":\"Disk full\",\"body\":\"web-01 at 95%\",\"icon\":\"/static/icon-192.png\","
                 + "\"badge\":\"/static/badge-72.png\",\"tag\":\"disk\",\"data\":{\"url\":\"/notifications/" + id
-                + "\",\"notification_id\":\"" + id + "\",\"priority\":\"high\",\"source\":\"monitoring\"}}";
+                + "\",\"notification_id\":\"" + id + "\",\"priority\":\"high\",\"source\":\"monitoring\","
+                + "\"read_token\":\"" + PushApiTest.readTokenOf(payload) + "\"}}";
         assertThat(payload).isEqualTo(expected);
 
         // 2. One flipped ciphertext byte: Firefox refuses the message and the worker sees nothing.
