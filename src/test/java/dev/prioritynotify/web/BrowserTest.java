@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -58,8 +57,7 @@ class BrowserTest {
 
     @BeforeAll
     static void launch() {
-        assumeTrue(Files.isExecutable(Chromium.BINARY), "chromium is not installed (test.sh installs it)");
-        chromium = Chromium.launch();
+        chromium = Chromium.launchOrSkip();
     }
 
     @AfterAll
@@ -81,28 +79,18 @@ class BrowserTest {
 
     @AfterEach
     void stop() {
-        List<String> problems = chromium.takeProblems();
-        page.close();
-        chromium.context().clearCookies();
+        List<String> problems = chromium.finish(page);
         server.close();
-        assertThat(problems)
-                .as("console errors, uncaught exceptions and CSP violations")
-                .isEmpty();
+        Chromium.assertNoProblems(problems);
     }
 
     private String origin() {
-        return "http://127.0.0.1:" + server.app().port();
+        return Chromium.origin(server);
     }
 
     /** Signs in through the form, as a person would, starting from the page they wanted. */
     private void signIn(String path) {
-        page.navigate(origin() + path);
-        assertThat(page).hasURL(Pattern.compile("/login\\?next="));
-        page.getByLabel("User name").fill("ada");
-        page.getByLabel("Password").fill(PASSWORD);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in"))
-                .click();
-        assertThat(page).hasURL(origin() + path);
+        Chromium.signIn(page, origin(), path, "ada", PASSWORD);
     }
 
     private void waitUntilLive() {

@@ -1,9 +1,14 @@
 package dev.prioritynotify.web;
 
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.AriaRole;
+import dev.prioritynotify.support.TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,6 +17,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -32,6 +38,45 @@ final class Chromium implements AutoCloseable {
         this.playwright = playwright;
         this.context = context;
         this.profile = profile;
+    }
+
+    /** The browser for a test class, or the class skipped where chromium is not installed. */
+    static Chromium launchOrSkip() {
+        assumeTrue(Files.isExecutable(BINARY), "chromium is not installed (test.sh installs it)");
+        return launch();
+    }
+
+    static String origin(TestServer server) {
+        return "http://127.0.0.1:" + server.app().port();
+    }
+
+    /** Signs in through the form, as a person would, starting from the page they wanted. */
+    static void signIn(Page page, String origin, String path, String username, String password) {
+        page.navigate(origin + path);
+        assertThat(page).hasURL(Pattern.compile("/login\\?next="));
+        page.getByLabel("User name").fill(username);
+        page.getByLabel("Password").fill(password);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in"))
+                .click();
+        assertThat(page).hasURL(origin + path);
+    }
+
+    /**
+     * Ends a test's page: closes it and forgets its sign-in, and answers the console errors,
+     * uncaught exceptions and CSP violations it saw, for the test to check once everything else of
+     * it is closed.
+     */
+    List<String> finish(Page page) {
+        List<String> seen = takeProblems();
+        page.close();
+        context.clearCookies();
+        return seen;
+    }
+
+    static void assertNoProblems(List<String> problems) {
+        org.assertj.core.api.Assertions.assertThat(problems)
+                .as("console errors, uncaught exceptions and CSP violations")
+                .isEmpty();
     }
 
     static Chromium launch() {

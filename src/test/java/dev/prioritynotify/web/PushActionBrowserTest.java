@@ -2,7 +2,6 @@ package dev.prioritynotify.web;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.gson.JsonObject;
@@ -25,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -62,8 +60,7 @@ class PushActionBrowserTest {
 
     @BeforeAll
     static void launch() {
-        assumeTrue(Files.isExecutable(Chromium.BINARY), "chromium is not installed (test.sh installs it)");
-        chromium = Chromium.launch();
+        chromium = Chromium.launchOrSkip();
     }
 
     @AfterAll
@@ -94,28 +91,18 @@ class PushActionBrowserTest {
 
     @AfterEach
     void stop() {
-        List<String> problems = chromium.takeProblems();
-        page.close();
-        chromium.context().clearCookies();
+        List<String> problems = chromium.finish(page);
         pushService.close();
         server.close();
-        assertThat(problems)
-                .as("console errors, uncaught exceptions and CSP violations")
-                .isEmpty();
+        Chromium.assertNoProblems(problems);
     }
 
     private String origin() {
-        return "http://127.0.0.1:" + server.app().port();
+        return Chromium.origin(server);
     }
 
     private void signIn(String path) {
-        page.navigate(origin() + path);
-        assertThat(page).hasURL(Pattern.compile("/login\\?next="));
-        page.getByLabel("User name").fill("ada");
-        page.getByLabel("Password").fill(PASSWORD);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in"))
-                .click();
-        assertThat(page).hasURL(origin() + path);
+        Chromium.signIn(page, origin(), path, "ada", PASSWORD);
     }
 
     /** A device of ada's at the test push service, which records what our server sends it. */

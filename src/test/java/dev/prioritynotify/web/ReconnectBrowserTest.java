@@ -2,23 +2,19 @@ package dev.prioritynotify.web;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Request;
 import com.microsoft.playwright.Route;
-import com.microsoft.playwright.options.AriaRole;
 import dev.prioritynotify.store.Dialect;
 import dev.prioritynotify.support.TestServer;
 import dev.prioritynotify.user.User;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,8 +51,7 @@ class ReconnectBrowserTest {
 
     @BeforeAll
     static void launch() {
-        assumeTrue(Files.isExecutable(Chromium.BINARY), "chromium is not installed (test.sh installs it)");
-        chromium = Chromium.launch();
+        chromium = Chromium.launchOrSkip();
     }
 
     @AfterAll
@@ -83,27 +78,17 @@ class ReconnectBrowserTest {
 
     @AfterEach
     void stop() {
-        List<String> problems = chromium.takeProblems();
-        page.close();
-        chromium.context().clearCookies();
+        List<String> problems = chromium.finish(page);
         server.close();
-        assertThat(problems)
-                .as("console errors, uncaught exceptions and CSP violations")
-                .isEmpty();
+        Chromium.assertNoProblems(problems);
     }
 
     private String origin() {
-        return "http://127.0.0.1:" + server.app().port();
+        return Chromium.origin(server);
     }
 
     private void signIn(String path) {
-        page.navigate(origin() + path);
-        assertThat(page).hasURL(Pattern.compile("/login\\?next="));
-        page.getByLabel("User name").fill("ada");
-        page.getByLabel("Password").fill(PASSWORD);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in"))
-                .click();
-        assertThat(page).hasURL(origin() + path);
+        Chromium.signIn(page, origin(), path, "ada", PASSWORD);
     }
 
     private Locator note(String title) {

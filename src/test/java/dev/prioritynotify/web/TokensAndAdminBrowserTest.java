@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,8 +52,7 @@ class TokensAndAdminBrowserTest {
 
     @BeforeAll
     static void launch() {
-        assumeTrue(Files.isExecutable(Chromium.BINARY), "chromium is not installed (test.sh installs it)");
-        chromium = Chromium.launch();
+        chromium = Chromium.launchOrSkip();
     }
 
     @AfterAll
@@ -75,31 +73,17 @@ class TokensAndAdminBrowserTest {
 
     @AfterEach
     void stop() {
-        List<String> problems = chromium.takeProblems();
-        page.close();
-        chromium.context().clearCookies();
+        List<String> problems = chromium.finish(page);
         server.close();
-        assertThat(problems)
-                .as("console errors, uncaught exceptions and CSP violations")
-                .isEmpty();
+        Chromium.assertNoProblems(problems);
     }
 
     private String origin() {
-        return "http://127.0.0.1:" + server.app().port();
-    }
-
-    private static void signIn(Page page, String origin, String path, String username, String password) {
-        page.navigate(origin + path);
-        assertThat(page).hasURL(Pattern.compile("/login\\?next="));
-        page.getByLabel("User name").fill(username);
-        page.getByLabel("Password").fill(password);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in"))
-                .click();
-        assertThat(page).hasURL(origin + path);
+        return Chromium.origin(server);
     }
 
     private void signIn(String path) {
-        signIn(page, origin(), path, "ada", PASSWORD);
+        Chromium.signIn(page, origin(), path, "ada", PASSWORD);
     }
 
     private Locator button(String name) {
@@ -200,7 +184,7 @@ class TokensAndAdminBrowserTest {
 
         try (Chromium fresh = Chromium.launch()) {
             Page other = fresh.page();
-            signIn(other, origin(), "/", "grace", password);
+            Chromium.signIn(other, origin(), "/", "grace", password);
             assertThat(other.locator(".who")).hasText("grace");
             assertThat(other.locator("nav a[href='/admin/users']")).hasCount(0);
             Page.NavigateOptions options = new Page.NavigateOptions();
