@@ -174,12 +174,15 @@ public final class App implements AutoCloseable {
         ObjectMapper mapper = Json.mapper();
         Input input = new Input(mapper);
         Config.Auth authConfig = config.auth();
+        // Cookies are Secure when people reach the server over https (BASE_URL says so).
+        boolean secureCookies =
+                config.server().baseUrl().filter(u -> u.startsWith("https://")).isPresent();
         Sessions sessions = new Sessions(
                 services.sessions(),
                 secretKey,
                 authConfig.sessions().previousSecretKey(),
                 authConfig.sessions().lifetime(),
-                config.server().baseUrl().filter(u -> u.startsWith("https://")).isPresent(),
+                secureCookies,
                 clock);
         Origins origins = new Origins(config.server().baseUrl());
         // OIDC: discovery is tried once now and, while the provider is down, again in the background.
@@ -199,7 +202,7 @@ public final class App implements AutoCloseable {
                 sessions,
                 services.users()::findById,
                 config.server().baseUrl(),
-                config.server().baseUrl().filter(u -> u.startsWith("https://")).isPresent());
+                secureCookies);
         Optional<TrustedProxy> trustedProxy = authConfig
                 .trustedProxy()
                 .map(settings ->
