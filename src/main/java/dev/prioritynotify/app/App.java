@@ -24,6 +24,11 @@ import dev.prioritynotify.http.Input;
 import dev.prioritynotify.http.Json;
 import dev.prioritynotify.http.RateLimiter;
 import dev.prioritynotify.http.SecurityHeaders;
+import dev.prioritynotify.integration.AlertPriorities;
+import dev.prioritynotify.integration.AlertmanagerRoutes;
+import dev.prioritynotify.integration.GotifyRoutes;
+import dev.prioritynotify.integration.NtfyRoutes;
+import dev.prioritynotify.integration.Publisher;
 import dev.prioritynotify.notification.ActionRoutes;
 import dev.prioritynotify.notification.ActionTokens;
 import dev.prioritynotify.notification.Notification;
@@ -78,7 +83,9 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -319,6 +326,11 @@ public final class App implements AutoCloseable {
                         clock),
                 services.ids(),
                 clock);
+        Publisher publisher = services.notifications()::create;
+        AlertmanagerRoutes alertmanager =
+                new AlertmanagerRoutes(publisher, auth, input, mapper, AlertPriorities.of(config.integrations()));
+        GotifyRoutes gotify = new GotifyRoutes(publisher, auth, input);
+        NtfyRoutes ntfy = new NtfyRoutes(publisher, auth, input, mapper);
 
         Javalin server = Javalin.create(cfg -> {
             cfg.concurrency.useVirtualThreads = true;
@@ -360,6 +372,10 @@ public final class App implements AutoCloseable {
             tokenRoutes.register(cfg.routes);
             password.register(cfg.routes);
             admin.register(cfg.routes);
+            alertmanager.register(cfg.routes);
+            gotify.register(cfg.routes);
+            // Last: ntfy's topics sit at the root, and never on a name one of the routes above starts with.
+            ntfy.register(cfg.routes, firstSegments(cfg.unsafe.internalRouter));
         });
         server.start();
 
@@ -400,6 +416,14 @@ public final class App implements AutoCloseable {
                 server.port(),
                 services.db().dialect().name().toLowerCase(Locale.ROOT));
         return new App(services, hub, push, metrics, jobs, server, oidcDiscovery);
+    }
+
+    /** The first path segment of every route registered so far ({@code api}, {@code settings}, {@code sw.js}...). */
+    private static Set<String> firstSegments(io.javalin.router.InternalRouter router) {
+        return router.allHttpHandlers().stream()
+                .map(parsed -> parsed.endpoint.path.replaceFirst("^/+", "").split("/", 2)[0])
+                .filter(segment -> !segment.isEmpty() && !segment.startsWith("{") && !segment.startsWith("<"))
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /** What the web pages read of the notifications, answered by the notification service. */

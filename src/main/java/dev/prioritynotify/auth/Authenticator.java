@@ -109,7 +109,23 @@ public final class Authenticator {
         if (!header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             throw unauthenticated(ctx, "Authorization: must be 'Bearer <token>'");
         }
-        String presented = header.substring(BEARER.length()).trim();
+        return token(ctx, header.substring(BEARER.length()).trim());
+    }
+
+    /**
+     * A token presented somewhere other than {@code Authorization: Bearer} (Gotify's
+     * {@code X-Gotify-Key}, ntfy's {@code ?auth=} or Basic password), checked exactly as a bearer
+     * token is, and holding the scope. Never a session: such a request carries no cookie proof.
+     */
+    public Caller requireToken(Context ctx, String presented, Scope scope) {
+        Caller caller = token(ctx, presented.trim());
+        if (!caller.scopes().contains(scope)) {
+            throw ApiError.forbidden("Authorization: token lacks the '" + scope.wire() + "' scope");
+        }
+        return caller;
+    }
+
+    private Caller token(Context ctx, String presented) {
         return switch (tokens.check(presented)) {
             case TokenService.Check.Valid valid ->
                 Caller.ofToken(valid.token().userId(), valid.token().scopes());

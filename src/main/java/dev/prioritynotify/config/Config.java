@@ -20,7 +20,8 @@ public record Config(
         Stream stream,
         Retention retention,
         Push push,
-        Auth auth) {
+        Auth auth,
+        Integrations integrations) {
 
     public record Server(
             String host,
@@ -213,6 +214,20 @@ public record Config(
         }
     }
 
+    /**
+     * What the drop-in publish routes need: Alertmanager's {@code severity} label (lower case) to
+     * one of our priorities (wire names: low, medium, high, critical), and the priority of an
+     * alert whose severity is not in the map (or that has none).
+     */
+    public record Integrations(Map<String, String> alertmanagerPriorities, String alertmanagerDefaultPriority) {
+        public Integrations {
+            alertmanagerPriorities = Map.copyOf(alertmanagerPriorities);
+        }
+    }
+
+    /** The priorities' wire names, for settings that name one (config knows nothing of the notification feature). */
+    private static final List<String> PRIORITIES = List.of("low", "medium", "high", "critical");
+
     public static Config from(Settings s) {
         Path dataDir = Path.of(s.string("DATA_DIR", "./data"));
         String level = s.string("LOG_LEVEL", "INFO").toUpperCase(java.util.Locale.ROOT);
@@ -252,7 +267,38 @@ public record Config(
                         s.integer("RETENTION_DAYS", 0, 0, 36_500),
                         s.choice("RETENTION_MODE", RetentionMode.class, RetentionMode.DELETE)),
                 push(s, baseUrl),
-                auth(s, baseUrl));
+                auth(s, baseUrl),
+                integrations(s));
+    }
+
+    private static Integrations integrations(Settings s) {
+        String mapping = "ALERTMANAGER_PRIORITIES";
+        Map<String, String> priorities = new java.util.LinkedHashMap<>();
+        // Alertmanager's own examples and most rule sets use critical, warning and info.
+        List<String> entries = s.get(mapping).isPresent()
+                ? s.list(mapping)
+                : List.of("critical=critical", "error=high", "warning=high", "info=low");
+        for (String entry : entries) {
+            int eq = entry.indexOf('=');
+            if (eq <= 0) {
+                throw new ConfigException(
+                        mapping,
+                        "write severity=priority pairs, e.g. critical=critical,warning=high; got '" + entry + "'");
+            }
+            String severity = entry.substring(0, eq).trim().toLowerCase(java.util.Locale.ROOT);
+            String priority = entry.substring(eq + 1).trim().toLowerCase(java.util.Locale.ROOT);
+            if (!PRIORITIES.contains(priority)) {
+                throw new ConfigException(
+                        mapping, "'" + severity + "' maps to '" + priority + "'; priorities are " + PRIORITIES);
+            }
+            priorities.put(severity, priority);
+        }
+        String fallbackName = "ALERTMANAGER_DEFAULT_PRIORITY";
+        String fallback = s.string(fallbackName, "medium").trim().toLowerCase(java.util.Locale.ROOT);
+        if (!PRIORITIES.contains(fallback)) {
+            throw new ConfigException(fallbackName, "must be one of " + PRIORITIES + ", got '" + fallback + "'");
+        }
+        return new Integrations(priorities, fallback);
     }
 
     private static Auth auth(Settings s, Optional<String> baseUrl) {

@@ -12,6 +12,15 @@ public record NewNotification(
         Optional<String> tag,
         Optional<String> metadata) {
 
+    /** The limits every way of creating a notification applies (DESIGN §3), in characters or UTF-8 bytes. */
+    public static final int MAX_TITLE = 256;
+
+    public static final int MAX_MESSAGE_BYTES = 64 * 1024;
+    public static final int MAX_SOURCE = 64;
+    public static final int MAX_TAG = 64;
+    public static final int MAX_URL = 2048;
+    public static final int MAX_METADATA_BYTES = 16 * 1024;
+
     public static NewNotification of(String title, String message, Priority priority, String source) {
         return new NewNotification(
                 title,

@@ -17,12 +17,12 @@ import java.util.function.Supplier;
 
 /** {@code /api/notifications/...}: create, list, get, change status, delete. */
 public final class NotificationRoutes {
-    static final int MAX_TITLE = 256;
-    static final int MAX_MESSAGE_BYTES = 64 * 1024;
-    static final int MAX_SOURCE = 64;
-    static final int MAX_TAG = 64;
-    static final int MAX_URL = 2048;
-    static final int MAX_METADATA_BYTES = 16 * 1024;
+    static final int MAX_TITLE = NewNotification.MAX_TITLE;
+    static final int MAX_MESSAGE_BYTES = NewNotification.MAX_MESSAGE_BYTES;
+    static final int MAX_SOURCE = NewNotification.MAX_SOURCE;
+    static final int MAX_TAG = NewNotification.MAX_TAG;
+    static final int MAX_URL = NewNotification.MAX_URL;
+    static final int MAX_METADATA_BYTES = NewNotification.MAX_METADATA_BYTES;
 
     private final NotificationService service;
     private final Authenticator auth;

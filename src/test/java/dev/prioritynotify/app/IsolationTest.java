@@ -400,6 +400,32 @@ class IsolationTest {
                         "reset A's password",
                         aliceAdminPath + "/password"),
                 probe("DELETE", "/api/admin/users/{id}", Expect.FORBIDDEN, "delete A", aliceAdminPath)));
+        // The drop-ins publish for whoever the token (or session) belongs to, whatever the payload names.
+        rows.addAll(List.of(
+                probe(
+                        "POST",
+                        "/api/integrations/alertmanager",
+                        Expect.OWN_ONLY,
+                        "an Alertmanager webhook",
+                        "/api/integrations/alertmanager",
+                        Optional.of(
+                                "{\"version\":\"4\",\"receiver\":\"bob's\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"bob's\"}}]}")),
+                probe(
+                        "POST",
+                        "/message",
+                        Expect.OWN_ONLY,
+                        "a Gotify message",
+                        "/message",
+                        Optional.of("{\"message\":\"bob's gotify\",\"appid\":1}")),
+                probe(
+                        "POST",
+                        "/",
+                        Expect.OWN_ONLY,
+                        "an ntfy publish in JSON",
+                        "/",
+                        Optional.of("{\"topic\":\"bobs\",\"message\":\"bob's ntfy\"}")),
+                probe("POST", "/{topic}", Expect.OWN_ONLY, "an ntfy publish", "/bobs", Optional.of("\"bob's ntfy\"")),
+                probe("PUT", "/{topic}", Expect.OWN_ONLY, "an ntfy publish", "/bobs", Optional.of("\"bob's ntfy\""))));
         for (String path : List.of(
                 "/api/push/unsubscribe", "/api/push/subscribe", "/api/v1/push/subscribe", "/api/v1/push/unsubscribe")) {
             rows.add(probe("DELETE", path, Expect.NOT_FOUND, "A's device by id", path + "?id=" + device));

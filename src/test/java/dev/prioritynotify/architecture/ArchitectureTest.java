@@ -24,6 +24,7 @@ class ArchitectureTest {
         ROOT + ".account..",
         ROOT + ".admin..",
         ROOT + ".auth..",
+        ROOT + ".integration..",
         ROOT + ".notification..",
         ROOT + ".push..",
         ROOT + ".stream..",
@@ -102,6 +103,21 @@ class ArchitectureTest {
             .should()
             .dependOnClassesThat()
             .resideInAnyPackage(ROOT + ".account..", ROOT + ".admin..");
+
+    @ArchTest
+    static final ArchRule integrationsTranslateIntoNotificationsAndNothingElse = dependsOnlyOn(
+                    ".integration", ".notification", ".auth", ".token", ".http", ".config")
+            .because(
+                    "Alertmanager, Gotify and ntfy formats become notifications through the Publisher the"
+                            + " integration package declares; who is calling is auth's; storage, streams and push are not theirs");
+
+    @ArchTest
+    static final ArchRule nothingButTheCompositionRootUsesTheIntegrations = noClasses()
+            .that()
+            .resideOutsideOfPackages(ROOT + ".app..", ROOT + ".integration..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage(ROOT + ".integration..");
 
     @ArchTest
     static final ArchRule theWebAppReadsThroughWhatItDeclares = noClasses()
