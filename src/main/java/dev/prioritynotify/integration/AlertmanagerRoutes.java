@@ -104,9 +104,9 @@ public final class AlertmanagerRoutes {
         Map<String, String> annotations =
                 strings(a, "annotations", path + ".annotations", MAX_ANNOTATION).orElse(Map.of());
         Optional<String> fingerprint =
-                Input.optionalString(a, "fingerprint", 128).filter(f -> !f.isBlank());
+                optionalString(a, "fingerprint", path, 128).filter(f -> !f.isBlank());
         // Alertmanager sends "" when the alert's source gave no URL.
-        Optional<String> generatorUrl = Input.optionalString(a, "generatorURL", NewNotification.MAX_URL)
+        Optional<String> generatorUrl = optionalString(a, "generatorURL", path, NewNotification.MAX_URL)
                 .filter(u -> !u.isBlank())
                 .map(u -> Fields.url(path + ".generatorURL", u));
         return new Alert(
@@ -115,8 +115,15 @@ public final class AlertmanagerRoutes {
                 annotations,
                 fingerprint,
                 generatorUrl,
-                Input.optionalString(a, "startsAt", 64),
-                Input.optionalString(a, "endsAt", 64));
+                optionalString(a, "startsAt", path, 64),
+                optionalString(a, "endsAt", path, 64));
+    }
+
+    /** A string field of the alert at {@code path}, named with it in errors ({@code alerts[2].fingerprint}). */
+    private static Optional<String> optionalString(ObjectNode alert, String field, String path, int max) {
+        return alert.hasNonNull(field)
+                ? Optional.of(Input.requiredString(alert, field, path + "." + field, max))
+                : Optional.empty();
     }
 
     /** An object whose every value is a string (labels, annotations), in key order. */
