@@ -22,7 +22,7 @@ public record AlertPriorities(Map<String, Priority> bySeverity, Priority otherwi
         return new AlertPriorities(map, Priority.parse(settings.alertmanagerDefaultPriority()));
     }
 
-    Priority of(String severity) {
+    Priority forSeverity(String severity) {
         return severity == null ? otherwise : bySeverity.getOrDefault(severity.toLowerCase(Locale.ROOT), otherwise);
     }
 }

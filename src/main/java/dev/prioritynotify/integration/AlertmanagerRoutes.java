@@ -160,7 +160,7 @@ public final class AlertmanagerRoutes {
         return new NewNotification(
                 Fields.shortened(title, NewNotification.MAX_TITLE),
                 message,
-                priorities.of(alert.labels().get("severity")),
+                priorities.forSeverity(alert.labels().get("severity")),
                 Optional.of(SOURCE),
                 alert.generatorUrl(),
                 Optional.of(tag(alert)),
