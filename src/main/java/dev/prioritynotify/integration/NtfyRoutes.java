@@ -16,6 +16,7 @@ import dev.prioritynotify.token.Scope;
 import dev.prioritynotify.token.TokenService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.NotFoundResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -109,9 +110,10 @@ public final class NtfyRoutes {
     private void publish(Context ctx, Set<String> reserved) {
         String topic = ctx.pathParam("topic");
         if (!TOPIC.matcher(topic).matches() || reserved.contains(topic.toLowerCase(Locale.ROOT))) {
-            // Not a topic, and none of our routes answers this method here: what any unknown path gets.
-            throw ApiError.notFound(ctx.method().name() + " " + ctx.path()
-                    + " (an ntfy topic is 1 to 64 letters, digits, - or _, and not one of this server's own paths)");
+            // Not a topic, and none of our routes answers this method here: the 404 any unknown path gets.
+            throw new NotFoundResponse("Endpoint " + ctx.method().name() + " " + ctx.path()
+                    + " not found (an ntfy topic is 1 to 64 letters, digits, - or _,"
+                    + " and never one of this server's own paths)");
         }
         Caller caller = caller(ctx);
         String message = param(ctx, MESSAGE).orElseGet(() -> text(ctx.bodyAsBytes()));

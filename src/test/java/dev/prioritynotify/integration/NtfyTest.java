@@ -343,7 +343,14 @@ class NtfyTest {
                 .doesNotContainAnyElementsOf(names);
         Response reserved = send("POST", "/settings", bearer(), "x");
         assertThat(reserved.status()).isEqualTo(404);
-        assertThat(reserved.detail()).contains("not one of this server's own paths");
+        assertThat(reserved.detail())
+                .isEqualTo("Endpoint POST /settings not found (an ntfy topic is 1 to 64 letters, digits, - or _,"
+                        + " and never one of this server's own paths)");
+        Response unknown = send("POST", "/no/such/route", bearer(), "x");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.detail())
+                .as("what an unknown path gets anyway")
+                .startsWith("Endpoint POST /no/such/route not found");
     }
 
     @Test
