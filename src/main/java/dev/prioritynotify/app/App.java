@@ -29,6 +29,7 @@ import dev.prioritynotify.integration.AlertmanagerRoutes;
 import dev.prioritynotify.integration.GotifyRoutes;
 import dev.prioritynotify.integration.NtfyRoutes;
 import dev.prioritynotify.integration.Publisher;
+import dev.prioritynotify.integration.WebhookRoutes;
 import dev.prioritynotify.notification.ActionRoutes;
 import dev.prioritynotify.notification.ActionTokens;
 import dev.prioritynotify.notification.Notification;
@@ -331,6 +332,7 @@ public final class App implements AutoCloseable {
                 new AlertmanagerRoutes(publisher, auth, input, mapper, AlertPriorities.of(config.integrations()));
         GotifyRoutes gotify = new GotifyRoutes(publisher, auth, input);
         NtfyRoutes ntfy = new NtfyRoutes(publisher, auth, input, mapper);
+        WebhookRoutes webhook = new WebhookRoutes(publisher, auth, mapper);
 
         Javalin server = Javalin.create(cfg -> {
             cfg.concurrency.useVirtualThreads = true;
@@ -374,6 +376,7 @@ public final class App implements AutoCloseable {
             admin.register(cfg.routes);
             alertmanager.register(cfg.routes);
             gotify.register(cfg.routes);
+            webhook.register(cfg.routes);
             // Last: ntfy's topics sit at the root, and never on a name one of the routes above starts with.
             ntfy.register(cfg.routes, firstSegments(cfg.unsafe.internalRouter));
         });

@@ -412,6 +412,14 @@ class IsolationTest {
                                 "{\"version\":\"4\",\"receiver\":\"bob's\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"bob's\"}}]}")),
                 probe(
                         "POST",
+                        "/api/integrations/webhook",
+                        Expect.OWN_ONLY,
+                        "a JSON webhook naming A in its body",
+                        "/api/integrations/webhook?title=%7B%2Fname%7D",
+                        Optional.of("{\"name\":\"bob's hook\",\"user_id\":\""
+                                + alice.user().id() + "\"}")),
+                probe(
+                        "POST",
                         "/message",
                         Expect.OWN_ONLY,
                         "a Gotify message",

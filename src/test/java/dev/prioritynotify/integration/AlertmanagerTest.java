@@ -280,4 +280,34 @@ class AlertmanagerTest {
         String title = r.json().get("items").get(0).get("title").asText();
         assertThat(title).hasSize(256).endsWith("…");
     }
+
+    @Test
+    void grafanasWebhookContactPointIsReadTheSameWay() {
+        start(Map.of());
+        String token = server.newUserToken("ops");
+        // Grafana's documented webhook body (version 1): Alertmanager's shape plus values, panel and silence URLs.
+        String grafana = """
+                {"receiver":"My Super Webhook","status":"firing","orgId":1,"alerts":[
+                 {"status":"firing","labels":{"alertname":"High memory usage","team":"blue","zone":"us-1"},
+                  "annotations":{"description":"The system has high memory usage",
+                   "runbook_url":"https://myrunbook.com/runbook/1234","summary":"This alert was triggered for zone us-1"},
+                  "startsAt":"2021-10-12T09:51:03.157076+02:00","endsAt":"0001-01-01T00:00:00Z",
+                  "generatorURL":"https://play.grafana.org/alerting/1afz29v7z/edit","fingerprint":"c6eadffa33fcdf37",
+                  "silenceURL":"https://play.grafana.org/alerting/silence/new?alertmanager=grafana",
+                  "dashboardURL":"","panelURL":"","values":{"B":44.23943737541908,"C":1}}],
+                 "groupLabels":{},"commonLabels":{"team":"blue"},"commonAnnotations":{},
+                 "externalURL":"https://play.grafana.org/","version":"1","groupKey":"{}:{alertname=\\"High memory usage\\"}",
+                 "truncatedAlerts":0,"title":"[FIRING:1]  (blue)","state":"alerting",
+                 "message":"**Firing**\\n\\nLabels:\\n - alertname = High memory usage"}""";
+
+        Response r = server.post(PATH, token, grafana);
+
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        JsonNode n = r.json().get("items").get(0);
+        assertThat(n.get("title").asText()).isEqualTo("This alert was triggered for zone us-1");
+        assertThat(n.get("message").asText()).isEqualTo("The system has high memory usage");
+        assertThat(n.get("url").asText()).isEqualTo("https://play.grafana.org/alerting/1afz29v7z/edit");
+        assertThat(n.get("tag").asText()).isEqualTo("alertmanager-c6eadffa33fcdf37");
+        assertThat(n.get("priority").asText()).as("no severity label").isEqualTo("medium");
+    }
 }
