@@ -559,6 +559,7 @@ public final class App implements AutoCloseable {
         jobs.close();
         oidcDiscovery.ifPresent(ProviderDiscovery::close);
         server.stop();
+        services.notifications().close(); // the writes of requests that were answered are committed
         push.close();
         metrics.close();
         services.db().close();
