@@ -163,3 +163,7 @@ if [[ -n "$l1" && -n "$l2" ]]; then
   echo "== server $rate creates/s against the raw one-transaction-per-create limit $l1 / $l2 (before/after):" \
     "ratio $(echo "scale=2; $rate * 2 / ($l1 + $l2)" | bc) (from $(echo "scale=2; $rate / $hi" | bc) to $(echo "scale=2; $rate / $lo" | bc))"
 fi
+if [[ "${JFR:-0}" == 1 && -f "$OUT/ingest-$db.jfr" ]]; then
+  "$JAVA" bench/profile/JfrSummary.java "$OUT/ingest-$db.jfr" 40 >"$OUT/ingest-$db.profile.txt" 2>&1 || true
+  echo "== profile: $OUT/ingest-$db.profile.txt"
+fi

@@ -54,6 +54,7 @@ final class GroupCommit implements AutoCloseable {
         final UUID userId;
         private final CompletableFuture<R> done = new CompletableFuture<>();
         private R result;
+        private RuntimeException refusal;
 
         Write(UUID userId) {
             this.userId = userId;
@@ -61,6 +62,13 @@ final class GroupCommit implements AutoCloseable {
 
         void result(R value) {
             this.result = value;
+            this.refusal = null;
+        }
+
+        /** The write was left out of its group's transaction: its request gets this once the group has committed. */
+        void refuse(RuntimeException why) {
+            this.result = null;
+            this.refusal = why;
         }
 
         /** Blocks until the write has committed (or failed); rethrows its failure as it was thrown. */
@@ -210,7 +218,11 @@ final class GroupCommit implements AutoCloseable {
         }
 
         private static <R> void complete(Write<R> w) {
-            w.done.complete(w.result);
+            if (w.refusal != null) {
+                w.done.completeExceptionally(w.refusal);
+            } else {
+                w.done.complete(w.result);
+            }
         }
 
         private static void fail(Write<?> w, RuntimeException e) {

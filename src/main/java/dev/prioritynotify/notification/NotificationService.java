@@ -8,8 +8,10 @@ import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
@@ -27,13 +29,32 @@ public final class NotificationService implements AutoCloseable {
     private final InstantSource clock;
     private final List<NotificationListener> listeners = new CopyOnWriteArrayList<>();
     private final GroupCommit writes;
+    private final IssuedTokens issuedTokens;
     /** Expired notifications read per page; their changes are grouped like any others. */
     private static final int RETENTION_BATCH = 500;
 
-    public NotificationService(Database db, Ids ids, InstantSource clock) {
+    /**
+     * What a create confirms in its transaction when its request's API token was taken from memory
+     * rather than read ({@code tokenToConfirm} of {@link #create(UUID, NewNotification, Optional)}).
+     */
+    @FunctionalInterface
+    public interface IssuedTokens {
+        /** Of these tokens, the ones not revoked, read inside the transaction. */
+        Set<UUID> stillIssued(Transaction tx, Set<UUID> tokenIds);
+    }
+
+    /** A create whose API token was revoked before its transaction: the request is refused, nothing is written. */
+    public static final class TokenRevoked extends RuntimeException {
+        TokenRevoked() {
+            super("the API token was revoked", null, false, false);
+        }
+    }
+
+    public NotificationService(Database db, Ids ids, InstantSource clock, IssuedTokens issuedTokens) {
         this.notifications = new NotificationRepository(db);
         this.ids = ids;
         this.clock = clock;
+        this.issuedTokens = issuedTokens;
         this.writes = new GroupCommit(db, this::apply);
     }
 
@@ -43,9 +64,18 @@ public final class NotificationService implements AutoCloseable {
     }
 
     public Notification create(UUID userId, NewNotification n) {
+        return create(userId, n, Optional.empty());
+    }
+
+    /**
+     * @param tokenToConfirm the API token the request came with, when it was not read for this
+     *     request: the create's transaction checks it still exists, and throws {@link TokenRevoked}
+     *     (writing nothing) when it does not
+     */
+    public Notification create(UUID userId, NewNotification n, Optional<UUID> tokenToConfirm) {
         // Millisecond precision: both databases keep at least that, so what we answer equals what we store.
-        return writes.run(
-                new Creating(newNotification(userId, n, clock.instant().truncatedTo(ChronoUnit.MILLIS))));
+        Notification created = newNotification(userId, n, clock.instant().truncatedTo(ChronoUnit.MILLIS));
+        return writes.run(new Creating(created, tokenToConfirm));
     }
 
     /**
@@ -61,7 +91,7 @@ public final class NotificationService implements AutoCloseable {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         List<Creating> all = userIds.stream()
                 .distinct()
-                .map(userId -> new Creating(newNotification(userId, n, now)))
+                .map(userId -> new Creating(newNotification(userId, n, now), Optional.empty()))
                 .toList();
         writes.submit(all);
         all.forEach(Creating::await);
@@ -184,9 +214,20 @@ public final class NotificationService implements AutoCloseable {
     private List<Runnable> apply(Handle h, List<GroupCommit.Write<?>> group) {
         Transaction tx = new Transaction(h);
         List<Runnable> actions = new ArrayList<>();
+        Set<UUID> tokens = new HashSet<>();
+        for (GroupCommit.Write<?> w : group) {
+            if (w instanceof Creating c) {
+                c.tokenToConfirm.ifPresent(tokens::add);
+            }
+        }
+        Set<UUID> issued = tokens.isEmpty() ? Set.of() : issuedTokens.stillIssued(tx, tokens);
         List<Notification> created = new ArrayList<>();
         for (GroupCommit.Write<?> w : group) {
             if (w instanceof Creating c) {
+                if (c.tokenToConfirm.isPresent() && !issued.contains(c.tokenToConfirm.get())) {
+                    c.refuse(new TokenRevoked());
+                    continue;
+                }
                 created.add(c.notification);
                 c.result(c.notification);
             }
@@ -215,10 +256,12 @@ public final class NotificationService implements AutoCloseable {
 
     private static final class Creating extends GroupCommit.Write<Notification> {
         final Notification notification;
+        final Optional<UUID> tokenToConfirm;
 
-        Creating(Notification notification) {
+        Creating(Notification notification, Optional<UUID> tokenToConfirm) {
             super(notification.userId());
             this.notification = notification;
+            this.tokenToConfirm = tokenToConfirm;
         }
     }
 

@@ -13,12 +13,16 @@ import dev.prioritynotify.stream.EventLog;
 import dev.prioritynotify.stream.StreamHub;
 import dev.prioritynotify.support.MutableClock;
 import dev.prioritynotify.support.TestDatabases;
+import dev.prioritynotify.token.DeviceType;
+import dev.prioritynotify.token.Scope;
+import dev.prioritynotify.token.TokenService;
 import dev.prioritynotify.user.LocalAccounts;
 import dev.prioritynotify.user.User;
 import dev.prioritynotify.user.UserRepository;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,6 +63,7 @@ class GroupCommitTest {
     StreamHub hub = new StreamHub(16);
     Gate gate = new Gate();
     ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
+    TokenService tokens;
     User alice;
     User bob = null;
 
@@ -67,7 +72,8 @@ class GroupCommitTest {
         fresh = TestDatabases.fresh(dialect, tmp);
         db = fresh.openMigrated();
         Ids ids = new Ids(clock);
-        notifications = new NotificationService(db, ids, clock);
+        tokens = new TokenService(db, ids, clock);
+        notifications = new NotificationService(db, ids, clock, tokens::stillIssued);
         notifications.addListener(new EventLog(db, hub, Json.mapper(), clock));
         notifications.addListener(gate);
         LocalAccounts accounts = new LocalAccounts(new UserRepository(db), ids, clock);
@@ -150,6 +156,37 @@ class GroupCommitTest {
         assertThat(eventsOf(bob.id())).hasSize(5);
         assertEveryNotificationHasOneEvent(alice.id());
         assertEveryNotificationHasOneEvent(bob.id());
+    }
+
+    @Test
+    void aCreateWhoseTokenWasRevokedIsRefusedAndItsGroupCommits() throws Exception {
+        UUID kept = issue(alice.id());
+        UUID revoked = issue(alice.id());
+        // Revoked before the writes reach their transaction (on SQLite a revocation would wait for
+        // the held one): the create still carries it as a token to confirm, as a request whose
+        // token this instance remembers would.
+        assertThat(tokens.revoke(revoked)).isTrue();
+        Future<Notification> first = holdFirstTransaction();
+        Future<Notification> allowed = requests.submit(() -> notifications.create(
+                alice.id(), NewNotification.of("kept", null, Priority.LOW, "t"), Optional.of(kept)));
+        Future<Notification> refused = requests.submit(() -> notifications.create(
+                alice.id(), NewNotification.of("revoked", null, Priority.LOW, "t"), Optional.of(revoked)));
+        awaitWaiting(2);
+        gate.open();
+
+        first.get(10, TimeUnit.SECONDS);
+        assertThat(allowed.get(10, TimeUnit.SECONDS).title()).isEqualTo("kept");
+        assertThatThrownBy(() -> refused.get(10, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(NotificationService.TokenRevoked.class);
+        assertThat(eventsOf(alice.id())).hasSize(2);
+        assertThat(count("SELECT COUNT(*) FROM notifications WHERE user_id = :u", alice.id()))
+                .isEqualTo(2);
+    }
+
+    private UUID issue(UUID userId) {
+        return tokens.issue(userId, "t", DeviceType.SCRIPT, EnumSet.of(Scope.PUBLISH), Optional.empty())
+                .token()
+                .id();
     }
 
     @Test
