@@ -22,6 +22,7 @@ name      arguments                                     takes              measu
 create    <sqlite|postgres>                             ~20 s + build      notifications created/s over the API: 1 user, 16 connections (bench/load)
 create16  <sqlite|postgres>                             ~20 s + build      the same with 16 users, one token each (bench/load)
 sse       <sqlite|postgres>                             ~30 s + build      POST->SSE latency with 1,000 open streams at RATE (200)/s (bench/load)
+ingest    <sqlite|postgres|postgres16>                  ~1 min + build     creates/s over HTTP (wrk, 16 connections) against the raw-JDBC limit in the same run, RSS (bench/ingest)
 fanout    <one-to-many|many-to-one> <sqlite|postgres>   ~3-5 min + build   notification created -> push service acknowledged, against npm web-push (bench/fanout)
 jmh       [JMH options] [benchmark regexp]              ~2.5 min + build   RFC 8291 encryption and its parts on ACCP and the JDK, JMH (bench/jmh); no options: JMH's help
 cpu-time  [seconds of CPU per measurement, 3]           ~1.5 min + build   the same operations timed in thread CPU time, one thread (bench/jmh)
@@ -44,6 +45,10 @@ case "$name" in
     ;;
   create | create16 | sse)
     exec bench/load/load.sh "$@"
+    ;;
+  ingest)
+    shift
+    exec bench/ingest/ingest.sh "$@"
     ;;
   fanout)
     shift

@@ -142,13 +142,14 @@ public final class App implements AutoCloseable {
         }
         Ids ids = new Ids(clock);
         UserRepository users = new UserRepository(db);
+        TokenService tokens = new TokenService(db, ids, clock);
         return new Services(
                 db,
                 ids,
                 users,
                 new LocalAccounts(users, ids, clock),
-                new TokenService(db, ids, clock),
-                new NotificationService(db, ids, clock),
+                tokens,
+                new NotificationService(db, ids, clock, tokens::stillIssued),
                 new SessionRepository(db));
     }
 
@@ -586,6 +587,7 @@ public final class App implements AutoCloseable {
         jobs.close();
         oidcDiscovery.ifPresent(ProviderDiscovery::close);
         server.stop();
+        services.notifications().close(); // the writes of requests that were answered are committed
         push.close();
         metrics.close();
         services.db().close();

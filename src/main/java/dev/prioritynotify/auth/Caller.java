@@ -10,8 +10,12 @@ import java.util.UUID;
  * The authenticated party of one request. Every query a handler makes is scoped by {@code userId}.
  * A person at a browser, signed in by our session cookie ({@code session} present) or by a trusted
  * reverse proxy ({@code viaProxy}), holds every scope; an API token holds its own.
+ *
+ * @param tokenToConfirm the API token, when it was taken from memory
+ *     ({@link Authenticator#requireToWrite}): the write it allows must confirm it in its transaction
  */
-public record Caller(UUID userId, Set<Scope> scopes, Optional<Session> session, boolean viaProxy) {
+public record Caller(
+        UUID userId, Set<Scope> scopes, Optional<Session> session, boolean viaProxy, Optional<UUID> tokenToConfirm) {
     public Caller {
         scopes = Set.copyOf(scopes);
         if (viaProxy && session.isPresent()) {
@@ -20,15 +24,19 @@ public record Caller(UUID userId, Set<Scope> scopes, Optional<Session> session, 
     }
 
     static Caller ofToken(UUID userId, Set<Scope> scopes) {
-        return new Caller(userId, scopes, Optional.empty(), false);
+        return new Caller(userId, scopes, Optional.empty(), false, Optional.empty());
+    }
+
+    static Caller ofTokenToConfirm(UUID userId, Set<Scope> scopes, UUID tokenId) {
+        return new Caller(userId, scopes, Optional.empty(), false, Optional.of(tokenId));
     }
 
     static Caller ofSession(Session session) {
-        return new Caller(session.userId(), EnumSet.allOf(Scope.class), Optional.of(session), false);
+        return new Caller(session.userId(), EnumSet.allOf(Scope.class), Optional.of(session), false, Optional.empty());
     }
 
     static Caller ofProxy(UUID userId) {
-        return new Caller(userId, EnumSet.allOf(Scope.class), Optional.empty(), true);
+        return new Caller(userId, EnumSet.allOf(Scope.class), Optional.empty(), true, Optional.empty());
     }
 
     /** A person at the web app rather than a script: what session-only routes (token management) ask for. */

@@ -15,10 +15,11 @@ public interface NotificationListener {
     Runnable record(Transaction transaction, NotificationChange change);
 
     /**
-     * The creation of many notifications in one transaction (a chunk of a broadcast), each for a
-     * different user. The same as {@link #record} for each of them, in order; a listener that
-     * writes per notification overrides it to write the whole chunk in a few statements. The
-     * returned action runs once, after the commit.
+     * The creation of many notifications in one transaction (a group of concurrent creates, or a
+     * chunk of a broadcast), of one or many users, several of one user in the order they were made.
+     * The same as {@link #record} for each of them, in order; a listener that writes per
+     * notification overrides it to write the whole group in a few statements. The returned action
+     * runs once, after the commit.
      */
     default Runnable recordCreated(Transaction transaction, List<Notification> created) {
         List<Runnable> actions = new ArrayList<>(created.size());

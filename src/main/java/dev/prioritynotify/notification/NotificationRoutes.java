@@ -48,9 +48,15 @@ public final class NotificationRoutes {
     }
 
     private void create(Context ctx) {
-        Caller caller = auth.require(ctx, Scope.PUBLISH);
+        Caller caller = auth.requireToWrite(ctx, Scope.PUBLISH);
         NewNotification n = parseNew(ctx);
-        ctx.status(201).json(NotificationView.of(service.create(caller.userId(), n)));
+        Notification created;
+        try {
+            created = service.create(caller.userId(), n, caller.tokenToConfirm());
+        } catch (NotificationService.TokenRevoked e) {
+            throw Authenticator.revoked(ctx);
+        }
+        ctx.status(201).json(NotificationView.of(created));
     }
 
     /**

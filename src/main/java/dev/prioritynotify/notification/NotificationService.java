@@ -8,56 +8,54 @@ import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Collectors;
+import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Creates, changes and deletes notifications. Each change and everything its listeners record
  * commit in one transaction; listeners' after-commit actions run only once it has committed.
+ * Concurrent changes share transactions ({@link GroupCommit}): a request is answered when the
+ * transaction holding its change has committed.
  */
-public final class NotificationService {
-    private static final Logger log = LoggerFactory.getLogger(NotificationService.class);
-
-    private final Database db;
+public final class NotificationService implements AutoCloseable {
     private final NotificationRepository notifications;
     private final Ids ids;
     private final InstantSource clock;
     private final List<NotificationListener> listeners = new CopyOnWriteArrayList<>();
-    /**
-     * One user's changes are serialised anyway (by the row lock on their event sequence, or by
-     * SQLite's single writer). Holding a per-user lock across commit and the after-commit actions
-     * as well makes listeners see each user's changes in commit order: the stream then never
-     * sees a gap it has to fill from the database.
-     */
-    private final ReentrantLock[] userLocks = new ReentrantLock[256];
-    /**
-     * Users per broadcast transaction. Each commit writes out the pages the chunk dirtied
-     * (notifications, events, users' sequences, devices' counters, deliveries), so larger chunks
-     * write less in all: 10,000 users took about 1.6 s in chunks of 1,000 against 2 to 2.8 s in chunks of 200
-     * (docs/benchmarks.md). The cost is a longer hold on the writer (SQLite) or on the chunk's
-     * user rows (PostgreSQL), about a tenth of a second.
-     */
-    private static final int BROADCAST_CHUNK = 1000;
-    /** Expired notifications read per page and changed per transaction of one user. */
+    private final GroupCommit writes;
+    private final IssuedTokens issuedTokens;
+    /** Expired notifications read per page; their changes are grouped like any others. */
     private static final int RETENTION_BATCH = 500;
 
-    public NotificationService(Database db, Ids ids, InstantSource clock) {
-        this.db = db;
+    /**
+     * What a create confirms in its transaction when its request's API token was taken from memory
+     * rather than read ({@code tokenToConfirm} of {@link #create(UUID, NewNotification, Optional)}).
+     */
+    @FunctionalInterface
+    public interface IssuedTokens {
+        /** Of these tokens, the ones not revoked, read inside the transaction. */
+        Set<UUID> stillIssued(Transaction tx, Set<UUID> tokenIds);
+    }
+
+    /** A create whose API token was revoked before its transaction: the request is refused, nothing is written. */
+    public static final class TokenRevoked extends RuntimeException {
+        TokenRevoked() {
+            super("the API token was revoked", null, false, false);
+        }
+    }
+
+    public NotificationService(Database db, Ids ids, InstantSource clock, IssuedTokens issuedTokens) {
         this.notifications = new NotificationRepository(db);
         this.ids = ids;
         this.clock = clock;
-        for (int i = 0; i < userLocks.length; i++) {
-            userLocks[i] = new ReentrantLock();
-        }
+        this.issuedTokens = issuedTokens;
+        this.writes = new GroupCommit(db, this::apply);
     }
 
     /** Called while the application is wired, before it serves requests. */
@@ -66,57 +64,38 @@ public final class NotificationService {
     }
 
     public Notification create(UUID userId, NewNotification n) {
+        return create(userId, n, Optional.empty());
+    }
+
+    /**
+     * @param tokenToConfirm the API token the request came with, when it was not read for this
+     *     request: the create's transaction checks it still exists, and throws {@link TokenRevoked}
+     *     (writing nothing) when it does not
+     */
+    public Notification create(UUID userId, NewNotification n, Optional<UUID> tokenToConfirm) {
         // Millisecond precision: both databases keep at least that, so what we answer equals what we store.
         Notification created = newNotification(userId, n, clock.instant().truncatedTo(ChronoUnit.MILLIS));
-        change(userId, List.of(h -> {
-            notifications.insert(h, created);
-            return new NotificationChange.Created(created);
-        }));
-        return created;
+        return writes.run(new Creating(created, tokenToConfirm));
     }
 
     /**
      * The same notification for many users (a broadcast), once per user however often the list
-     * names them, committed a chunk of users per transaction rather than one transaction each:
-     * every notification still gets its own event and pushes, in the same transaction as itself.
-     * A chunk is written in a handful of batched statements ({@link NotificationListener#recordCreated}),
-     * not several per user. The chunk's user locks are taken in stripe order, so concurrent
-     * broadcasts and single creates never deadlock.
+     * names them. Every notification is a create of its own on the same path as a single one (its
+     * own event and pushes, in the same transaction as itself); being submitted together, they
+     * fill groups of {@link GroupCommit#MAX_GROUP}, which listeners write in a handful of batched
+     * statements ({@link NotificationListener#recordCreated}).
      *
      * @return how many notifications were created
      */
     public int createForEach(List<UUID> userIds, NewNotification n) {
-        List<UUID> users = userIds.stream().distinct().toList();
-        int created = 0;
-        for (int from = 0; from < users.size(); from += BROADCAST_CHUNK) {
-            List<UUID> chunk = users.subList(from, Math.min(users.size(), from + BROADCAST_CHUNK));
-            Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-            List<ReentrantLock> locks = chunk.stream()
-                    .mapToInt(this::stripeOf)
-                    .distinct()
-                    .sorted()
-                    .mapToObj(i -> userLocks[i])
-                    .toList();
-            locks.forEach(ReentrantLock::lock);
-            try {
-                List<Notification> batch = chunk.stream()
-                        .map(userId -> newNotification(userId, n, now))
-                        .toList();
-                List<Runnable> afterCommit = db.inTransaction(h -> {
-                    notifications.insertAll(h, batch);
-                    List<Runnable> actions = new ArrayList<>(listeners.size());
-                    for (NotificationListener listener : listeners) {
-                        actions.add(listener.recordCreated(new Transaction(h), batch));
-                    }
-                    return actions;
-                });
-                runAll(afterCommit);
-            } finally {
-                locks.forEach(ReentrantLock::unlock);
-            }
-            created += chunk.size();
-        }
-        return created;
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        List<Creating> all = userIds.stream()
+                .distinct()
+                .map(userId -> new Creating(newNotification(userId, n, now), Optional.empty()))
+                .toList();
+        writes.submit(all);
+        all.forEach(Creating::await);
+        return all.size();
     }
 
     public Page<Notification> list(UUID userId, NotificationFilter filter) {
@@ -135,22 +114,18 @@ public final class NotificationService {
     /** @return the notification as it is now, or empty when the user has no such notification */
     public Optional<Notification> updateStatus(UUID userId, UUID id, Status status) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        List<Notification> result = new ArrayList<>(1);
-        change(userId, List.of(h -> setStatus(h, userId, id, status, now, result)));
-        return result.stream().findFirst();
+        return writes.run(new Changing<>(userId, h -> setStatus(h, userId, id, status, now)));
     }
 
     public boolean delete(UUID userId, UUID id) {
-        List<Notification> deleted = new ArrayList<>(1);
-        change(userId, List.of(h -> remove(h, userId, id, deleted)));
-        return !deleted.isEmpty();
+        return writes.run(new Changing<>(userId, h -> remove(h, userId, id))).isPresent();
     }
 
     /**
      * Retention: deletes (or archives) the notifications created before {@code cutoff}. Each one
      * goes through the same path as a reader's own delete or archive, so it gets its event and
-     * open streams drop or re-mark it; a user's expired notifications are changed
-     * {@link #RETENTION_BATCH} per transaction.
+     * open streams drop or re-mark it; a page of {@link #RETENTION_BATCH} is submitted at once and
+     * committed in groups.
      *
      * @return how many were deleted (or archived)
      */
@@ -159,19 +134,19 @@ public final class NotificationService {
         int expired = 0;
         while (true) {
             List<Notification> due = notifications.expiring(cutoff, archive, RETENTION_BATCH);
+            List<Changing<Optional<Notification>>> changes = due.stream()
+                    .map(n -> new Changing<>(
+                            n.userId(),
+                            archive
+                                    ? h -> setStatus(h, n.userId(), n.id(), Status.ARCHIVED, now)
+                                    : h -> remove(h, n.userId(), n.id())))
+                    .toList();
+            writes.submit(changes);
             int before = expired;
-            Map<UUID, List<Notification>> byUser = due.stream()
-                    .collect(Collectors.groupingBy(Notification::userId, LinkedHashMap::new, Collectors.toList()));
-            for (Map.Entry<UUID, List<Notification>> user : byUser.entrySet()) {
-                List<Notification> changed = new ArrayList<>(user.getValue().size());
-                change(
-                        user.getKey(),
-                        user.getValue().stream()
-                                .<Change>map(n -> archive
-                                        ? h -> setStatus(h, n.userId(), n.id(), Status.ARCHIVED, now, changed)
-                                        : h -> remove(h, n.userId(), n.id(), changed))
-                                .toList());
-                expired += changed.size();
+            for (Changing<Optional<Notification>> c : changes) {
+                if (c.await().isPresent()) {
+                    expired++;
+                }
             }
             if (due.size() < RETENTION_BATCH || expired == before) {
                 return expired; // the last page, or nothing left that a change applies to
@@ -179,32 +154,40 @@ public final class NotificationService {
         }
     }
 
-    /** Adds the notification as it is afterwards to {@code result}; the change, or null when the status was already that. */
-    private NotificationChange setStatus(
-            Handle h, UUID userId, UUID id, Status status, Instant now, List<Notification> result) {
+    /** Changes submitted and waiting for a transaction: how deep the write queue is right now. */
+    public int writesWaiting() {
+        return writes.waiting();
+    }
+
+    /** Lets the changes already submitted commit; called at shutdown, once requests have stopped. */
+    @Override
+    public void close() {
+        writes.close();
+    }
+
+    /** The notification as it is afterwards (empty when there is none) and the change, null when the status was already that. */
+    private Outcome<Optional<Notification>> setStatus(Handle h, UUID userId, UUID id, Status status, Instant now) {
         Optional<Notification> current = notifications.find(h, userId, id);
         if (current.isEmpty()) {
-            return null;
+            return new Outcome<>(Optional.empty(), null);
         }
         Notification before = current.get();
         Notification after = before.withStatus(status, now);
-        result.add(after);
         if (after.equals(before)) {
-            return null; // nothing changed: nothing to record or announce
+            return new Outcome<>(Optional.of(after), null); // nothing changed: nothing to record or announce
         }
         notifications.updateStatus(h, after);
-        return new NotificationChange.StatusChanged(after, before.status());
+        return new Outcome<>(Optional.of(after), new NotificationChange.StatusChanged(after, before.status()));
     }
 
-    /** Adds the deleted notification to {@code deleted}; the change, or null when there was no such notification. */
-    private NotificationChange remove(Handle h, UUID userId, UUID id, List<Notification> deleted) {
+    /** The deleted notification (empty when there was none) and the change. */
+    private Outcome<Optional<Notification>> remove(Handle h, UUID userId, UUID id) {
         Optional<Notification> current = notifications.find(h, userId, id);
         if (current.isEmpty()) {
-            return null;
+            return new Outcome<>(Optional.empty(), null);
         }
         notifications.delete(h, current.get());
-        deleted.add(current.get());
-        return new NotificationChange.Deleted(current.get());
+        return new Outcome<>(current, new NotificationChange.Deleted(current.get()));
     }
 
     private Notification newNotification(UUID userId, NewNotification n, Instant now) {
@@ -223,53 +206,78 @@ public final class NotificationService {
                 null);
     }
 
-    private int stripeOf(UUID userId) {
-        return Math.floorMod(userId.hashCode(), userLocks.length);
-    }
-
-    /** Inside the change's transaction: each listener records its part; their after-commit actions are returned. */
-    private List<Runnable> recordWithListeners(Handle h, NotificationChange change) {
-        List<Runnable> actions = new ArrayList<>(listeners.size());
-        for (NotificationListener listener : listeners) {
-            actions.add(listener.record(new Transaction(h), change));
+    /**
+     * One group's transaction: its creates first, inserted and recorded by each listener as one
+     * batch (several may be one user's, in submission order), then its other changes in order. A
+     * user's events are numbered in that order, and published in it after the commit.
+     */
+    private List<Runnable> apply(Handle h, List<GroupCommit.Write<?>> group) {
+        Transaction tx = new Transaction(h);
+        List<Runnable> actions = new ArrayList<>();
+        Set<UUID> tokens = new HashSet<>();
+        for (GroupCommit.Write<?> w : group) {
+            if (w instanceof Creating c) {
+                c.tokenToConfirm.ifPresent(tokens::add);
+            }
+        }
+        Set<UUID> issued = tokens.isEmpty() ? Set.of() : issuedTokens.stillIssued(tx, tokens);
+        List<Notification> created = new ArrayList<>();
+        for (GroupCommit.Write<?> w : group) {
+            if (w instanceof Creating c) {
+                if (c.tokenToConfirm.isPresent() && !issued.contains(c.tokenToConfirm.get())) {
+                    c.refuse(new TokenRevoked());
+                    continue;
+                }
+                created.add(c.notification);
+                c.result(c.notification);
+            }
+        }
+        if (!created.isEmpty()) {
+            notifications.insertAll(h, created);
+            for (NotificationListener listener : listeners) {
+                actions.add(listener.recordCreated(tx, created));
+            }
+        }
+        for (GroupCommit.Write<?> w : group) {
+            if (w instanceof Changing<?> c) {
+                NotificationChange change = c.applyIn(h);
+                if (change != null) {
+                    for (NotificationListener listener : listeners) {
+                        actions.add(listener.record(tx, change));
+                    }
+                }
+            }
         }
         return actions;
     }
 
-    private static void runAll(List<Runnable> afterCommit) {
-        for (Runnable action : afterCommit) {
-            try {
-                action.run();
-            } catch (RuntimeException e) {
-                // The change is committed; a failed wake-up is caught up by polling and replay.
-                log.warn("after-commit action failed", e);
-            }
+    /** What a change inside the transaction gives its request, and what it changed (null: nothing). */
+    private record Outcome<R>(R result, NotificationChange change) {}
+
+    private static final class Creating extends GroupCommit.Write<Notification> {
+        final Notification notification;
+        final Optional<UUID> tokenToConfirm;
+
+        Creating(Notification notification, Optional<UUID> tokenToConfirm) {
+            super(notification.userId());
+            this.notification = notification;
+            this.tokenToConfirm = tokenToConfirm;
         }
     }
 
-    private interface Change {
-        /** @return the change made, or null when there was none */
-        NotificationChange apply(Handle h);
-    }
+    private static final class Changing<R> extends GroupCommit.Write<R> {
+        private final Function<Handle, Outcome<R>> change;
 
-    /** Applies one user's changes in one transaction, each recorded by the listeners as it is made. */
-    private void change(UUID userId, List<Change> work) {
-        ReentrantLock userLock = userLocks[stripeOf(userId)];
-        userLock.lock();
-        try {
-            List<Runnable> afterCommit = db.inTransaction(h -> {
-                List<Runnable> actions = new ArrayList<>();
-                for (Change c : work) {
-                    NotificationChange change = c.apply(h);
-                    if (change != null) {
-                        actions.addAll(recordWithListeners(h, change));
-                    }
-                }
-                return actions;
-            });
-            runAll(afterCommit);
-        } finally {
-            userLock.unlock();
+        Changing(UUID userId, Function<Handle, Outcome<R>> change) {
+            super(userId);
+            this.change = change;
+        }
+
+        /** @return the change made, or null when there was none */
+        NotificationChange applyIn(Handle h) {
+            Outcome<R> outcome = change.apply(h);
+            result(outcome.result());
+            return outcome.change();
         }
     }
 }

@@ -22,6 +22,7 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
     private final Dialect dialect;
+    private final int maxPoolSize;
     /**
      * SQLite allows one writer at a time. Queuing writers here, in Java, is far cheaper than
      * letting them collide inside SQLite, whose busy handler sleeps and retries. Not fair: a
@@ -34,6 +35,7 @@ public final class Database implements AutoCloseable {
 
     private Database(HikariDataSource dataSource, Dialect dialect) {
         this.dataSource = dataSource;
+        this.maxPoolSize = dataSource.getMaximumPoolSize();
         this.dialect = dialect;
         this.checkpointer = dialect == Dialect.SQLITE ? new SqliteCheckpointer(dataSource) : null;
         if (checkpointer != null) {
@@ -107,6 +109,16 @@ public final class Database implements AutoCloseable {
 
     public Dialect dialect() {
         return dialect;
+    }
+
+    /**
+     * How many write transactions are worth running at once: one on SQLite, which has one writer;
+     * on PostgreSQL half the pool (leaving the other half to readers and the push workers), at
+     * most four, which keeps four commits' WAL flushes in flight — where PostgreSQL's own group
+     * commit stops adding.
+     */
+    public int concurrentWriters() {
+        return dialect == Dialect.SQLITE ? 1 : Math.max(1, Math.min(4, maxPoolSize / 2));
     }
 
     public DataSource dataSource() {

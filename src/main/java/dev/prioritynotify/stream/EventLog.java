@@ -14,12 +14,11 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -35,6 +34,9 @@ public final class EventLog implements NotificationListener {
      */
     private static final String NEXT_SEQS =
             "UPDATE users SET event_seq = event_seq + 1 WHERE id IN (<userIds>) RETURNING id, event_seq";
+
+    private static final String ADD_SEQS =
+            "UPDATE users SET event_seq = event_seq + :count WHERE id = :userId RETURNING event_seq";
     /**
      * PostgreSQL: the users of a chunk are locked in id order before {@link #NEXT_SEQS}, whose own
      * locking order follows its plan. Two chunks sharing users (concurrent broadcasts, or other
@@ -78,15 +80,22 @@ public final class EventLog implements NotificationListener {
                         .toList());
     }
 
-    /** Changes of different users, numbered by one statement and written by one batch; published in order after commit. */
+    /**
+     * Changes of one or many users, in order; each user's are numbered consecutively in that order.
+     * Written by one batch, published in the same order after commit.
+     */
     private Runnable recordAll(Handle h, List<NotificationChange> changes) {
-        Map<UUID, Long> seqs =
-                nextSeqs(h, changes.stream().map(c -> c.notification().userId()).toList());
+        Map<UUID, Integer> perUser = new LinkedHashMap<>();
+        for (NotificationChange change : changes) {
+            perUser.merge(change.notification().userId(), 1, Integer::sum);
+        }
+        Map<UUID, Long> next = firstSeqs(h, perUser);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         List<Event> events = new ArrayList<>(changes.size());
         for (NotificationChange change : changes) {
             Notification n = change.notification();
-            events.add(new Event(n.userId(), seqs.get(n.userId()), typeOf(change), n.id(), payloadOf(change), now));
+            long seq = next.merge(n.userId(), 1L, Long::sum) - 1;
+            events.add(new Event(n.userId(), seq, typeOf(change), n.id(), payloadOf(change), now));
         }
         Dialect d = db.dialect();
         JdbcBatch.execute(h, INSERT_EVENT, events, (st, e) -> {
@@ -100,26 +109,45 @@ public final class EventLog implements NotificationListener {
         return () -> events.forEach(hub::publish);
     }
 
-    /** Each user's next sequence number; one change per user, since one statement adds one to each. */
-    private Map<UUID, Long> nextSeqs(Handle h, List<UUID> userIds) {
-        if (new HashSet<>(userIds).size() != userIds.size()) {
-            throw new IllegalArgumentException("one change per user in a batch of events");
-        }
+    /**
+     * Reserves {@code count} sequence numbers for each user and returns the first of each. Users
+     * with one change share one statement (a broadcast chunk); a user with several (a burst that
+     * was grouped) gets a statement of their own that adds them all at once.
+     */
+    private Map<UUID, Long> firstSeqs(Handle h, Map<UUID, Integer> perUser) {
         Dialect d = db.dialect();
-        if (d.locksRows() && userIds.size() > 1) {
+        if (d.locksRows() && perUser.size() > 1) {
             h.createQuery(LOCK_USERS)
-                    .bindList("userIds", userIds)
+                    .bindList("userIds", List.copyOf(perUser.keySet()))
                     .mapTo(String.class)
                     .list();
         }
-        Map<UUID, Long> seqs = h.createQuery(NEXT_SEQS)
-                .bindList("userIds", userIds)
-                .map((rs, ctx) -> Map.entry(d.uuid(rs, "id"), rs.getLong("event_seq")))
-                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-        if (seqs.size() != userIds.size()) {
+        List<UUID> single = perUser.entrySet().stream()
+                .filter(e -> e.getValue() == 1)
+                .map(Map.Entry::getKey)
+                .toList();
+        Map<UUID, Long> first = new HashMap<>();
+        if (!single.isEmpty()) {
+            h.createQuery(NEXT_SEQS)
+                    .bindList("userIds", single)
+                    .map((rs, ctx) -> Map.entry(d.uuid(rs, "id"), rs.getLong("event_seq")))
+                    .forEach(e -> first.put(e.getKey(), e.getValue()));
+        }
+        for (Map.Entry<UUID, Integer> user : perUser.entrySet()) {
+            int count = user.getValue();
+            if (count > 1) {
+                h.createQuery(ADD_SEQS)
+                        .bind("count", count)
+                        .bind("userId", user.getKey())
+                        .mapTo(Long.class)
+                        .findOne()
+                        .ifPresent(last -> first.put(user.getKey(), last - count + 1));
+            }
+        }
+        if (first.size() != perUser.size()) {
             throw new IllegalStateException("events for users that do not exist");
         }
-        return seqs;
+        return first;
     }
 
     private static String typeOf(NotificationChange change) {

@@ -5,9 +5,12 @@ import dev.prioritynotify.store.Dialect;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
 
 final class TokenRepository {
@@ -26,6 +29,8 @@ final class TokenRepository {
     private static final String TOUCH_TOKEN = """
             UPDATE client_tokens SET last_used_at = :now
             WHERE id = :id AND (last_used_at IS NULL OR last_used_at < :threshold)""";
+
+    private static final String SELECT_EXISTING = "SELECT id FROM client_tokens WHERE id IN (<ids>)";
 
     private final Database db;
 
@@ -74,6 +79,15 @@ final class TokenRepository {
                         .bind("userId", userId)
                         .execute())
                 > 0;
+    }
+
+    /** Of these tokens, the ones that still exist, read inside the caller's transaction. */
+    Set<UUID> existing(Handle h, Collection<UUID> ids) {
+        Dialect d = db.dialect();
+        return Set.copyOf(h.createQuery(SELECT_EXISTING)
+                .bindList("ids", List.copyOf(ids))
+                .map((rs, ctx) -> d.uuid(rs, "id"))
+                .list());
     }
 
     void touch(UUID id, Instant now, Instant threshold) {

@@ -2,6 +2,7 @@ package dev.prioritynotify.token;
 
 import dev.prioritynotify.store.Database;
 import dev.prioritynotify.store.Ids;
+import dev.prioritynotify.store.Transaction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Issues and checks API tokens. Tokens are 32 random bytes, so SHA-256 is the right hash: a slow
@@ -27,6 +29,18 @@ public final class TokenService {
     static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
 
     public static final int MAX_NAME_LENGTH = 100;
+
+    /**
+     * Tokens recently found valid, by hash, for {@link #checkToConfirm}. A token never changes once
+     * issued (only its {@code last_used_at}); what can change is that it is revoked, possibly by
+     * another instance, which is why a token from here is only as good as its confirmation.
+     */
+    private final ConcurrentHashMap<String, ApiToken> recentlyValid = new ConcurrentHashMap<>();
+
+    /** When this instance last wrote each remembered token's {@code last_used_at}. */
+    private final ConcurrentHashMap<UUID, Instant> lastTouched = new ConcurrentHashMap<>();
+
+    private static final int RECENTLY_VALID_MAX = 10_000;
 
     private final TokenRepository tokens;
     private final Ids ids;
@@ -96,11 +110,61 @@ public final class TokenService {
 
     /** Revocation deletes the row: the very next request with the token is refused. */
     public boolean revoke(UUID tokenId) {
+        forget(tokenId);
         return tokens.delete(tokenId);
     }
 
     public boolean revoke(UUID tokenId, UUID ownerId) {
+        forget(tokenId);
         return tokens.delete(tokenId, ownerId);
+    }
+
+    private void forget(UUID tokenId) {
+        recentlyValid.values().removeIf(t -> t.id().equals(tokenId));
+        lastTouched.remove(tokenId);
+    }
+
+    /**
+     * As {@link #check}, but a token found valid before is answered from memory, without a read:
+     * for a request whose write then confirms, in its own transaction, that the token still
+     * exists ({@link #stillIssued}). A revocation on any instance commits before that transaction
+     * or after it, so the write either sees it (and is refused) or was made before it, exactly as
+     * with a read per request.
+     *
+     * @return the check, and whether the token still needs that confirmation
+     */
+    public Checked checkToConfirm(String presented) {
+        if (presented != null && presented.startsWith(PREFIX) && presented.length() <= 200) {
+            ApiToken known = recentlyValid.get(hash(presented));
+            if (known != null) {
+                Instant now = clock.instant();
+                if (known.isExpiredAt(now)) {
+                    return new Checked(new Check.Expired(), false);
+                }
+                Instant touched = lastTouched.get(known.id());
+                if (touched == null || touched.isBefore(now.minus(TOUCH_INTERVAL))) {
+                    lastTouched.put(known.id(), now);
+                    tokens.touch(known.id(), now, now.minus(TOUCH_INTERVAL));
+                }
+                return new Checked(new Check.Valid(known), true);
+            }
+        }
+        return new Checked(check(presented), false);
+    }
+
+    /** A check and whether the write it allows must confirm the token ({@link #stillIssued}). */
+    public record Checked(Check check, boolean toConfirm) {}
+
+    /**
+     * Inside a write's transaction: of these tokens, the ones not revoked. Revoked ones are
+     * forgotten, so the next request with one is looked up and refused.
+     */
+    public Set<UUID> stillIssued(Transaction tx, Set<UUID> tokenIds) {
+        Set<UUID> issued = tokens.existing(tx.handle(), tokenIds);
+        if (issued.size() < tokenIds.size()) {
+            tokenIds.stream().filter(id -> !issued.contains(id)).forEach(this::forget);
+        }
+        return issued;
     }
 
     public Check check(String presented) {
@@ -122,9 +186,17 @@ public final class TokenService {
         if (token.isExpiredAt(now)) {
             return new Check.Expired();
         }
-        if (token.lastUsedAt() == null || token.lastUsedAt().isBefore(now.minus(TOUCH_INTERVAL))) {
+        Instant touched = token.lastUsedAt() == null ? Instant.EPOCH : token.lastUsedAt();
+        if (touched.isBefore(now.minus(TOUCH_INTERVAL))) {
             tokens.touch(token.id(), now, now.minus(TOUCH_INTERVAL));
+            touched = now;
         }
+        if (recentlyValid.size() >= RECENTLY_VALID_MAX) {
+            recentlyValid.clear(); // more live tokens than this is unusual; they are simply read again
+            lastTouched.clear();
+        }
+        lastTouched.merge(token.id(), touched, (a, b) -> a.isAfter(b) ? a : b);
+        recentlyValid.put(hash, token);
         return new Check.Valid(token);
     }
 

@@ -7,6 +7,7 @@ import dev.prioritynotify.store.Dialect;
 import dev.prioritynotify.support.MutableClock;
 import dev.prioritynotify.support.TestServer;
 import dev.prioritynotify.support.TestServer.Response;
+import dev.prioritynotify.user.User;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,6 +64,39 @@ class NotificationApiTest {
                         + "\"url\":\"https://grafana.example/d/1\",\"tag\":\"disk\",\"metadata\":{\"host\":\"web-01\",\"pct\":95},"
                         + "\"created_at\":\"" + n.get("created_at").asText() + "\",\"read_at\":null}");
         assertThat(server.get("/api/notifications/" + id, token).body()).isEqualTo(r.body());
+    }
+
+    @Test
+    void aTokenRevokedElsewhereIsRefusedOnTheNextCreate() {
+        User bob = server.user("bob");
+        String token = server.token(bob);
+        assertThat(server.post("/api/notifications/", token, "{\"title\":\"before\"}")
+                        .status())
+                .isEqualTo(201);
+        // Revoked as another instance would: straight in the database, this instance told nothing.
+        UUID tokenId =
+                server.app().services().tokens().list(bob.id()).getFirst().id();
+        server.app()
+                .services()
+                .db()
+                .inTransaction(h -> h.createUpdate("DELETE FROM client_tokens WHERE id = :id")
+                        .bind("id", tokenId)
+                        .execute());
+
+        Response refused = server.post("/api/notifications/", token, "{\"title\":\"after\"}");
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.detail()).isEqualTo("Authorization: unknown or revoked token");
+        assertThat(refused.raw().headers().firstValue("WWW-Authenticate")).contains("Bearer");
+        assertThat(server.post("/api/notifications/", token, "{\"title\":\"again\"}")
+                        .status())
+                .isEqualTo(401);
+        assertThat(server.app()
+                        .services()
+                        .notifications()
+                        .list(bob.id(), NotificationFilter.all(10))
+                        .items())
+                .extracting(Notification::title)
+                .containsExactly("before");
     }
 
     @Test

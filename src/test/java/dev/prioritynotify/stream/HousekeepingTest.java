@@ -51,7 +51,7 @@ class HousekeepingTest {
         fresh = TestDatabases.fresh(dialect, tmp);
         db = fresh.openMigrated();
         Ids ids = new Ids(clock);
-        notifications = new NotificationService(db, ids, clock);
+        notifications = new NotificationService(db, ids, clock, (tx, tokens) -> tokens);
         log = new EventLog(db, hub, Json.mapper(), clock);
         notifications.addListener(log);
         alice = new LocalAccounts(new UserRepository(db), ids, clock).create("alice", false, Optional.empty());

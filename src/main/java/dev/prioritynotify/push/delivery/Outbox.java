@@ -22,11 +22,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 
@@ -156,13 +156,20 @@ public final class Outbox implements NotificationListener {
                 : Outbox::nothing;
     }
 
+    /**
+     * Notifications of many users, possibly several of one user (a grouped burst, in order): each
+     * device's burst counter is carried from one of its user's notifications to the next in
+     * memory, and written once.
+     */
     @Override
     public Runnable recordCreated(Transaction tx, List<Notification> created) {
         Handle h = tx.handle();
-        // One notification per user (the listener contract); toMap refuses a second.
-        Map<UUID, Notification> byUser =
-                created.stream().collect(Collectors.toMap(Notification::userId, Function.identity()));
+        Map<UUID, List<Notification>> byUser = created.stream()
+                .collect(Collectors.groupingBy(Notification::userId, LinkedHashMap::new, Collectors.toList()));
         List<Target> targets = targets(h, byUser.keySet());
+        if (targets.isEmpty()) {
+            return Outbox::nothing;
+        }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Instant leaseUntil = now.plus(workers.lease());
         int room = workers.handOffRoom();
@@ -172,78 +179,86 @@ public final class Outbox implements NotificationListener {
         List<Row> summaries = new ArrayList<>();
         List<DeliveryWorkers.HandOff> handOffs = new ArrayList<>(Math.min(room, targets.size()));
         for (Target t : targets) {
-            Notification n = byUser.get(t.userId());
-            if (!n.priority().atLeast(t.device().minPriority())) {
-                continue;
-            }
-            boolean sameWindow = t.burstWindowStart() != null
-                    && now.isBefore(t.burstWindowStart().plus(window));
-            Instant windowStart = sameWindow ? t.burstWindowStart() : now;
-            int count = sameWindow ? t.burstCount() + 1 : 1;
-            bursts.add(new Burst(t.id(), windowStart, count));
             String origin = Endpoints.origin(URI.create(t.device().endpoint()));
-            boolean fold = count > burstSettings.limit() && n.priority() != Priority.CRITICAL;
-            if (fold) {
-                deliveries.add(new Row(
-                        ids.next(),
-                        Delivery.Kind.NOTIFICATION,
-                        n.id(),
-                        t.id(),
-                        n.userId(),
-                        origin,
-                        "coalesced",
-                        now,
-                        windowStart,
-                        now,
-                        now,
-                        null,
-                        t.device().deviceName()));
-                summaries.add(new Row(
-                        ids.next(),
-                        Delivery.Kind.SUMMARY,
-                        null,
-                        t.id(),
-                        n.userId(),
-                        origin,
-                        "pending",
-                        windowStart.plus(window),
-                        windowStart,
-                        now,
-                        null,
-                        null,
-                        t.device().deviceName()));
-            } else if (handOffs.size() < room) {
-                Row leased = new Row(
-                        ids.next(),
-                        Delivery.Kind.NOTIFICATION,
-                        n.id(),
-                        t.id(),
-                        n.userId(),
-                        origin,
-                        "sending",
-                        now,
-                        null,
-                        now,
-                        null,
-                        leaseUntil,
-                        t.device().deviceName());
-                deliveries.add(leased);
-                handOffs.add(new DeliveryWorkers.HandOff(leased.delivery(), t.device(), n));
-            } else {
-                deliveries.add(new Row(
-                        ids.next(),
-                        Delivery.Kind.NOTIFICATION,
-                        n.id(),
-                        t.id(),
-                        n.userId(),
-                        origin,
-                        "pending",
-                        now,
-                        null,
-                        now,
-                        null,
-                        null,
-                        t.device().deviceName()));
+            Instant windowStart = t.burstWindowStart();
+            int count = t.burstCount();
+            boolean counted = false;
+            for (Notification n : byUser.get(t.userId())) {
+                if (!n.priority().atLeast(t.device().minPriority())) {
+                    continue;
+                }
+                if (windowStart == null || !now.isBefore(windowStart.plus(window))) {
+                    windowStart = now;
+                    count = 0;
+                }
+                count++;
+                counted = true;
+                boolean fold = count > burstSettings.limit() && n.priority() != Priority.CRITICAL;
+                if (fold) {
+                    deliveries.add(new Row(
+                            ids.next(),
+                            Delivery.Kind.NOTIFICATION,
+                            n.id(),
+                            t.id(),
+                            n.userId(),
+                            origin,
+                            "coalesced",
+                            now,
+                            windowStart,
+                            now,
+                            now,
+                            null,
+                            t.device().deviceName()));
+                    summaries.add(new Row(
+                            ids.next(),
+                            Delivery.Kind.SUMMARY,
+                            null,
+                            t.id(),
+                            n.userId(),
+                            origin,
+                            "pending",
+                            windowStart.plus(window),
+                            windowStart,
+                            now,
+                            null,
+                            null,
+                            t.device().deviceName()));
+                } else if (handOffs.size() < room) {
+                    Row leased = new Row(
+                            ids.next(),
+                            Delivery.Kind.NOTIFICATION,
+                            n.id(),
+                            t.id(),
+                            n.userId(),
+                            origin,
+                            "sending",
+                            now,
+                            null,
+                            now,
+                            null,
+                            leaseUntil,
+                            t.device().deviceName());
+                    deliveries.add(leased);
+                    handOffs.add(new DeliveryWorkers.HandOff(leased.delivery(), t.device(), n));
+                } else {
+                    deliveries.add(new Row(
+                            ids.next(),
+                            Delivery.Kind.NOTIFICATION,
+                            n.id(),
+                            t.id(),
+                            n.userId(),
+                            origin,
+                            "pending",
+                            now,
+                            null,
+                            now,
+                            null,
+                            null,
+                            t.device().deviceName()));
+                }
+            }
+            if (counted) {
+                bursts.add(new Burst(t.id(), windowStart, count));
             }
         }
         JdbcBatch.execute(h, UPSERT_BURST, bursts, (st, b) -> {
