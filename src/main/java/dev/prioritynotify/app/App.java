@@ -232,6 +232,7 @@ public final class App implements AutoCloseable {
         services.notifications().addListener(pushFeature.outbox());
 
         HealthRoutes health = new HealthRoutes(services.db());
+        OpenApiRoutes openApi = new OpenApiRoutes();
         MeRoutes me = new MeRoutes(auth, services.users()::findById, sessions);
         LoginRoutes login = new LoginRoutes(
                 services.accounts(),
@@ -345,6 +346,7 @@ public final class App implements AutoCloseable {
             }
             metrics.register(cfg.routes, metricsAccess);
             health.register(cfg.routes);
+            openApi.register(cfg.routes);
             me.register(cfg.routes);
             login.register(cfg.routes);
             oidc.register(cfg.routes);
