@@ -517,6 +517,11 @@ public final class App implements AutoCloseable {
         }
     }
 
+    /** What a restore needs besides a copy of the database (what {@code backup} reminds of), one line each. */
+    public static List<String> secretsToKeep(Config config) {
+        return DataDirectory.secretsToKeep(config);
+    }
+
     public int port() {
         return server.port();
     }
