@@ -314,6 +314,12 @@ class OpenApiTest {
                 subscription.replace("\"endpoint\":\"http://", "\"endpoint\":\"ftp://"),
                 422);
         call("GET", "/api/push/subscriptions", "/api/push/subscriptions", adminToken, null, 200);
+        call("GET", "/api/v1/push/subscriptions", "/api/v1/push/subscriptions", adminToken, null, 200);
+        String unknownDevice = "{\"endpoint\":\"" + pushService.device().endpoint() + "\"}";
+        for (String alias : List.of("/api/push/subscribe", "/api/v1/push/subscribe", "/api/v1/push/unsubscribe")) {
+            call("DELETE", alias, alias, adminToken, unknownDevice, 404);
+            call("DELETE", alias, alias, adminToken, null, 422);
+        }
         call("GET", "/api/push/subscriptions", "/api/push/subscriptions?all=true", adminToken, null, 200);
         String pushed = call(
                         "POST",
