@@ -241,6 +241,7 @@ public final class App implements AutoCloseable {
         services.notifications().addListener(pushFeature.outbox());
 
         HealthRoutes health = new HealthRoutes(services.db());
+        OpenApiRoutes openApi = new OpenApiRoutes();
         MeRoutes me = new MeRoutes(auth, services.users()::findById, sessions);
         LoginRoutes login = new LoginRoutes(
                 services.accounts(),
@@ -360,6 +361,7 @@ public final class App implements AutoCloseable {
             }
             metrics.register(cfg.routes, metricsAccess);
             health.register(cfg.routes);
+            openApi.register(cfg.routes);
             me.register(cfg.routes);
             login.register(cfg.routes);
             oidc.register(cfg.routes);
@@ -541,6 +543,11 @@ public final class App implements AutoCloseable {
         if (!allowed.contains(host) && !allowed.contains("*")) {
             throw ApiError.invalid("Host", "'" + host + "' is not in ALLOWED_HOSTS");
         }
+    }
+
+    /** What a restore needs besides a copy of the database (what {@code backup} reminds of), one line each. */
+    public static List<String> secretsToKeep(Config config) {
+        return DataDirectory.secretsToKeep(config);
     }
 
     public int port() {

@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 
 /** The data directory: where generated secrets are kept (mode 0600) so they survive restarts. */
 final class DataDirectory {
@@ -35,6 +37,27 @@ final class DataDirectory {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot keep the generated secret key in " + file, e);
         }
+    }
+
+    /**
+     * What a restore needs besides a copy of the database, one line each for {@code backup} to
+     * print: the secret key (the VAPID private key in the database is sealed with it; sessions,
+     * CSRF and push action tokens are signed with it) and VAPID keys set outside the database.
+     * The database backup deliberately holds none of them, so a leaked backup opens nothing.
+     */
+    static List<String> secretsToKeep(Config config) {
+        List<String> keep = new ArrayList<>();
+        if (config.secretKey().isPresent()) {
+            keep.add("SECRET_KEY (or SECRET_KEY_FILE) as configured: the same value must be set where you restore");
+        } else {
+            keep.add(config.dataDir().toAbsolutePath().resolve(SECRET_KEY_FILE)
+                    + " (the generated SECRET_KEY): copy it into the new DATA_DIR, mode 0600");
+        }
+        if (config.push().vapid().privateKey().isPresent()) {
+            keep.add("VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY (or VAPID_PRIVATE_KEY_FILE) as configured:"
+                    + " the database holds no VAPID key then");
+        }
+        return keep;
     }
 
     /** Created with owner-only permissions from the start, so the secret is never readable by others. */

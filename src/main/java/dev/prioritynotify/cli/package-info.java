@@ -1,2 +1,2 @@
-/** The command line: {@code serve}, {@code migrate}, {@code user}, {@code token}, {@code vapid} and {@code publish}. */
+/** The command line: {@code serve}, {@code migrate}, {@code user}, {@code token}, {@code vapid}, {@code publish} and {@code backup}. */
 package dev.prioritynotify.cli;

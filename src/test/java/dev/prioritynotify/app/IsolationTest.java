@@ -240,6 +240,7 @@ class IsolationTest {
                 notPerUser("GET", "/healthz", "liveness"),
                 notPerUser("GET", "/readyz", "readiness"),
                 notPerUser("GET", "/metrics", "the operator's counters, guarded by METRICS_TOKEN"),
+                notPerUser("GET", "/api/openapi.json", "the API's description, the same for everyone"),
                 notPerUser("GET", "/login", "the sign-in form"),
                 notPerUser("POST", "/login", "signs the caller in as the account whose password it has"),
                 notPerUser("GET", "/auth/login", "sends the browser to the identity provider"),
