@@ -27,7 +27,8 @@ import picocli.CommandLine.ScopeType;
             UserCommand.class,
             TokenCommand.class,
             VapidCommand.class,
-            PublishCommand.class
+            PublishCommand.class,
+            HealthcheckCommand.class
         })
 public final class Main implements Callable<Integer> {
 
