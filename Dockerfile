@@ -44,7 +44,7 @@ USER 10001:10001
 
 # `healthcheck` is the program itself asking /readyz with the container's own HOST, PORT and
 # ALLOWED_HOSTS: slim images have no curl, and a /dev/tcp one-liner is refused once ALLOWED_HOSTS
-# is set. It starts a small JVM (well under a second of CPU), hence every 30 s, not every second.
+# is set. Each check starts a JVM (about 0.45 s of CPU, docs/deployment.md#container): every 30 s.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
   CMD ["/opt/priority-notify/bin/priority-notify", "healthcheck"]
 # The JVM runs its shutdown hooks on SIGTERM: pushes in flight finish (PUSH_SHUTDOWN_GRACE, 10 s),
