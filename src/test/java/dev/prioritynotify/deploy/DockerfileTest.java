@@ -85,6 +85,21 @@ class DockerfileTest {
         return m.group(1);
     }
 
+    /** The final stage's ENV, as the container's process gets it. */
+    static Map<String, String> imageEnvironment() throws IOException {
+        DockerfileTest test = new DockerfileTest();
+        Map<String, String> env = new HashMap<>();
+        for (Instruction i : test.finalStage()) {
+            if (i.keyword().equals("ENV")) {
+                for (String word : i.words()) {
+                    String[] kv = word.split("=", 2);
+                    env.put(kv[0], kv[1]);
+                }
+            }
+        }
+        return env;
+    }
+
     private final List<Instruction> dockerfile;
     private final Map<String, String> args = new HashMap<>();
 
