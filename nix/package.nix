@@ -14,6 +14,8 @@
   stdenv,
   autoPatchelfHook,
   makeWrapper,
+  coreutils,
+  gnused,
   version ? "0.1.0-SNAPSHOT",
   src ? ../target + "/priority-notify-${version}.tar.gz",
 }:
@@ -40,7 +42,12 @@ stdenv.mkDerivation {
     mkdir -p $out/share/priority-notify $out/bin
     cp -r . $out/share/priority-notify/
     # A wrapper rather than a symlink: the launcher finds lib/, conf/ and runtime/ beside itself.
-    makeWrapper $out/share/priority-notify/bin/priority-notify $out/bin/priority-notify
+    # It calls dirname, readlink and sed, which a systemd service's PATH need not have.
+    makeWrapper $out/share/priority-notify/bin/priority-notify $out/bin/priority-notify \
+      --prefix PATH : ${lib.makeBinPath [
+        coreutils
+        gnused
+      ]}
     runHook postInstall
   '';
 

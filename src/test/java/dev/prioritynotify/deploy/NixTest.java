@@ -143,6 +143,21 @@ class NixTest {
                         + "outside the Nix store, got /nix/store/11111111111111111111111111111111-key");
     }
 
+    /** The modules start {@code lib.getExe package}, which is {@code bin/<meta.mainProgram>}. */
+    @Test
+    void thePackage_isTheReleaseArchiveOfThePomsVersion_patchedAndWrapped() throws IOException {
+        JsonNode pkg = evaluate(false).get("package");
+
+        assertThat(pkg.get("pname").asText()).isEqualTo("priority-notify");
+        assertThat(pkg.get("version").asText()).isEqualTo(DockerfileTest.pomVersion());
+        assertThat(pkg.get("srcName").asText()).isEqualTo("priority-notify-" + DockerfileTest.pomVersion() + ".tar.gz");
+        assertThat(pkg.at("/meta/mainProgram").asText()).isEqualTo("priority-notify");
+        assertThat(texts(pkg.get("nativeBuildInputs"))).containsExactly("autoPatchelfHook", "makeWrapper");
+        assertThat(pkg.get("installPhase").asText())
+                .contains("makeWrapper $out/share/priority-notify/bin/priority-notify $out/bin/priority-notify")
+                .contains("/nix/store/22222222222222222222222222222222-coreutils/bin");
+    }
+
     @Test
     void aDisabledModule_addsNothing() throws IOException {
         assertThat(evaluate(false).get("disabled").isNull()).isTrue();
