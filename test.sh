@@ -2,9 +2,8 @@
 # Runs the whole test suite on a fresh machine. It brings what the tests talk to: a JDK check,
 # PostgreSQL (installed and started when missing), Node.js/npm (the independent Web Push
 # decryptor runs on Node), Firefox ESR (FirefoxPushTest has a real browser decrypt our
-# pushes), Chromium (BrowserTest drives the web app in it through Playwright, which must
-# not download a browser of its own) and nix-bin (NixTest checks the Nix modules with it).
-# Extra arguments go to Maven, e.g. ./test.sh -Dtest=StreamApiTest
+# pushes) and Chromium (BrowserTest drives the web app in it through Playwright, which must
+# not download a browser of its own). Extra arguments go to Maven, e.g. ./test.sh -Dtest=StreamApiTest
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -22,13 +21,13 @@ apt_install() {
 }
 
 missing=()
+# NixTest parses and evaluates nix/ with Debian's nix (nix-bin, 3 MB); without it those checks skip.
+command -v nix-instantiate >/dev/null 2>&1 || missing+=(nix-bin)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)
 command -v firefox-esr >/dev/null 2>&1 || missing+=(firefox-esr)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
-# NixTest parses and evaluates nix/ with Debian's nix (3 MB); without it those checks are skipped.
-command -v nix-instantiate >/dev/null 2>&1 || missing+=(nix-bin)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]}" >&2
   apt_install "${missing[@]}"
