@@ -22,6 +22,8 @@ apt_install() {
 }
 
 missing=()
+# NixTest parses and evaluates nix/ with Debian's nix (nix-bin, 3 MB); without it those checks skip.
+command -v nix-instantiate >/dev/null 2>&1 || missing+=(nix-bin)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)

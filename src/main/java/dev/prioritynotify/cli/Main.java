@@ -28,7 +28,8 @@ import picocli.CommandLine.ScopeType;
             TokenCommand.class,
             VapidCommand.class,
             PublishCommand.class,
-            BackupCommand.class
+            BackupCommand.class,
+            HealthcheckCommand.class
         })
 public final class Main implements Callable<Integer> {
 
