@@ -15,9 +15,11 @@ import dev.prioritynotify.store.Dialect;
 import dev.prioritynotify.support.SseClient;
 import dev.prioritynotify.support.TestServer;
 import dev.prioritynotify.support.TestServer.Response;
+import dev.prioritynotify.token.Scope;
 import dev.prioritynotify.user.User;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -354,12 +357,13 @@ class OpenApiTest {
                  "annotations":{"summary":"Disk full on web-01","description":"/ is 95% full"},
                  "startsAt":"2026-12-04T10:00:00Z","endsAt":"0001-01-01T00:00:00Z",
                  "generatorURL":"http://prometheus:9090/graph?g0.expr=disk","fingerprint":"6e5f3b8a9c0d1e2f"}""";
-        String alertmanager =
-                """
+        // A second alert, resolved (its own fingerprint, so its own tag).
+        String resolved = alert.replace("\"firing\"", "\"resolved\"").replace("6e5f", "7e5f");
+        String alertmanager = """
                 {"receiver":"priority-notify","status":"firing","alerts":[%s,%s],
                  "groupLabels":{"alertname":"DiskFull"},"commonLabels":{"alertname":"DiskFull","severity":"critical"},
                  "commonAnnotations":{},"externalURL":"http://alertmanager:9093","version":"4",
-                 "groupKey":"{}:{alertname=\\"DiskFull\\"}","truncatedAlerts":0}""".formatted(alert, alert.replace("\"firing\"", "\"resolved\"").replace("6e5f", "7e5f"));
+                 "groupKey":"{}:{alertname=\\"DiskFull\\"}","truncatedAlerts":0}""".formatted(alert, resolved);
         String am = "/api/integrations/alertmanager";
         Response alerts = call("POST", am, am, adminToken, alertmanager, 201);
         soft.assertThat(alerts.json().get("created").asInt()).isEqualTo(2);
@@ -379,9 +383,8 @@ class OpenApiTest {
                 + encoded("{/heartbeat/status}") + "&priorities=" + encoded("0:critical,1:low") + "&tag="
                 + encoded("kuma-{/monitor/id}") + "&source=uptime-kuma";
         call("POST", hook, mapping, adminToken, kuma, 201);
-        String publishOnly = server.token(
-                server.app().services().accounts().create("kuma", false, Optional.empty()),
-                dev.prioritynotify.token.Scope.PUBLISH);
+        String publishOnly =
+                server.token(server.app().services().accounts().create("kuma", false, Optional.empty()), Scope.PUBLISH);
         call("POST", hook, mapping + "&token=" + publishOnly, null, "[1,2]", 201);
         call("POST", hook, hook + "?message=x", adminToken, kuma, 422);
         call("POST", hook, mapping, adminToken, "not json", 400);
@@ -516,7 +519,7 @@ class OpenApiTest {
     }
 
     private Map<String, String> bearer(Map<String, String> headers) {
-        Map<String, String> all = new java.util.HashMap<>(headers);
+        Map<String, String> all = new HashMap<>(headers);
         all.put("Authorization", "Bearer " + adminToken);
         return all;
     }
@@ -620,8 +623,8 @@ class OpenApiTest {
         ObjectNode form = JSON.createObjectNode();
         for (String pair : body.split("&")) {
             String[] kv = pair.split("=", 2);
-            String name = java.net.URLDecoder.decode(kv[0], StandardCharsets.UTF_8);
-            String value = kv.length < 2 ? "" : java.net.URLDecoder.decode(kv[1], StandardCharsets.UTF_8);
+            String name = URLDecoder.decode(kv[0], StandardCharsets.UTF_8);
+            String value = kv.length < 2 ? "" : URLDecoder.decode(kv[1], StandardCharsets.UTF_8);
             if (properties.path(name).path("type").toString().contains("integer") && value.matches("-?\\d+")) {
                 form.put(name, Long.parseLong(value));
             } else {
