@@ -15,9 +15,11 @@ import dev.prioritynotify.store.Dialect;
 import dev.prioritynotify.support.SseClient;
 import dev.prioritynotify.support.TestServer;
 import dev.prioritynotify.support.TestServer.Response;
+import dev.prioritynotify.token.Scope;
 import dev.prioritynotify.user.User;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -348,6 +351,92 @@ class OpenApiTest {
                 null,
                 404);
 
+        // The integrations, with the request shapes their own tests send.
+        String alert = """
+                {"status":"firing","labels":{"alertname":"DiskFull","instance":"web-01:9100","severity":"critical"},
+                 "annotations":{"summary":"Disk full on web-01","description":"/ is 95% full"},
+                 "startsAt":"2026-12-04T10:00:00Z","endsAt":"0001-01-01T00:00:00Z",
+                 "generatorURL":"http://prometheus:9090/graph?g0.expr=disk","fingerprint":"6e5f3b8a9c0d1e2f"}""";
+        // A second alert, resolved (its own fingerprint, so its own tag).
+        String resolved = alert.replace("\"firing\"", "\"resolved\"").replace("6e5f", "7e5f");
+        String alertmanager = """
+                {"receiver":"priority-notify","status":"firing","alerts":[%s,%s],
+                 "groupLabels":{"alertname":"DiskFull"},"commonLabels":{"alertname":"DiskFull","severity":"critical"},
+                 "commonAnnotations":{},"externalURL":"http://alertmanager:9093","version":"4",
+                 "groupKey":"{}:{alertname=\\"DiskFull\\"}","truncatedAlerts":0}""".formatted(alert, resolved);
+        String am = "/api/integrations/alertmanager";
+        Response alerts = call("POST", am, am, adminToken, alertmanager, 201);
+        soft.assertThat(alerts.json().get("created").asInt()).isEqualTo(2);
+        session("POST", am, am, "{\"alerts\":[]}", 201);
+        call("POST", am, am, adminToken, "{\"alerts\":[{\"status\":\"pending\",\"labels\":{}}]}", 422);
+        call("POST", am, am, adminToken, "{\"alerts\":", 400);
+        call("POST", am, am, null, alertmanager, 401);
+
+        String kuma = """
+                {"heartbeat":{"monitorID":3,"status":0,"time":"2026-12-04 18:00:00.123","msg":"timeout of 48000ms exceeded",
+                  "important":true,"duration":60},
+                 "monitor":{"id":3,"name":"web-01","url":"https://web-01.example/","type":"http","interval":60},
+                 "msg":"[web-01] [Down] timeout of 48000ms exceeded"}""";
+        String hook = "/api/integrations/webhook";
+        String mapping = hook + "?title=" + encoded("{/monitor/name} is {/heartbeat/status}") + "&message="
+                + encoded("{/msg}") + "&url=" + encoded("{/monitor/url}") + "&priority="
+                + encoded("{/heartbeat/status}") + "&priorities=" + encoded("0:critical,1:low") + "&tag="
+                + encoded("kuma-{/monitor/id}") + "&source=uptime-kuma";
+        call("POST", hook, mapping, adminToken, kuma, 201);
+        String publishOnly =
+                server.token(server.app().services().accounts().create("kuma", false, Optional.empty()), Scope.PUBLISH);
+        call("POST", hook, mapping + "&token=" + publishOnly, null, "[1,2]", 201);
+        call("POST", hook, hook + "?message=x", adminToken, kuma, 422);
+        call("POST", hook, mapping, adminToken, "not json", 400);
+
+        // Gotify's and ntfy's publish, as their clients send it.
+        raw(
+                "POST",
+                "/message",
+                "/message",
+                Map.of("X-Gotify-Key", adminToken),
+                "application/json",
+                "{\"title\":\"Backup\",\"message\":\"nas-01 finished\",\"priority\":8,"
+                        + "\"extras\":{\"client::notification\":{\"click\":{\"url\":\"https://nas.example/\"}}}}",
+                200);
+        raw(
+                "POST",
+                "/message",
+                "/message?token=" + adminToken,
+                Map.of(),
+                "application/x-www-form-urlencoded",
+                "title=From+a+form&message=hello+there&priority=2",
+                200);
+        call("POST", "/message", "/message", adminToken, "{\"message\":\"hi\"}", 200);
+        call("POST", "/message", "/message", adminToken, "{\"title\":\"no message\"}", 422);
+        call("POST", "/message", "/message", null, "{\"message\":\"hi\"}", 401);
+        Map<String, String> ntfyHeaders = Map.of(
+                "Title",
+                "Backup failed",
+                "Priority",
+                "urgent",
+                "Tags",
+                "warning, skull",
+                "Click",
+                "https://nas.example/");
+        for (String method : List.of("POST", "PUT")) {
+            raw(method, "/{topic}", "/backups", bearer(ntfyHeaders), "text/plain", "nas-01: exit 2", 200);
+            raw(method, "/{topic}", "/doorbell", bearer(Map.of()), "text/plain", "", 200);
+            raw(method, "/{topic}", "/settings", bearer(Map.of()), "text/plain", "x", 404);
+            raw(method, "/{topic}", "/prio", bearer(Map.of("Priority", "6")), "text/plain", "x", 422);
+        }
+        raw("POST", "/{topic}", "/backups", Map.of(), "text/plain", "x", 401);
+        call(
+                "POST",
+                "/",
+                "/",
+                adminToken,
+                "{\"topic\":\"backups\",\"message\":\"nas-01: exit 2\",\"title\":\"Backup failed\","
+                        + "\"priority\":4,\"tags\":[\"warning\"],\"click\":\"https://nas.example/\"}",
+                200);
+        call("POST", "/", "/", adminToken, "{\"topic\":\"backups\"}", 200);
+        call("POST", "/", "/", adminToken, "{\"topic\":\"settings\",\"message\":\"x\"}", 422);
+
         // The operator's routes.
         call("GET", "/healthz", "/healthz", null, null, 200);
         call("GET", "/readyz", "/readyz", null, null, 200);
@@ -357,7 +446,7 @@ class OpenApiTest {
         call("DELETE", "/api/notifications/{id}", n, adminToken, null, 204);
 
         soft.assertAll();
-        assertThat(checked).hasSizeGreaterThan(50);
+        assertThat(checked).hasSizeGreaterThan(80);
     }
 
     @Test
@@ -413,6 +502,32 @@ class OpenApiTest {
         return checked(method, template, b, body, status);
     }
 
+    /** A call with these headers and this Content-Type, as a client of another server's format sends it. */
+    private Response raw(
+            String method,
+            String template,
+            String path,
+            Map<String, String> headers,
+            String contentType,
+            String body,
+            int status) {
+        HttpRequest.Builder b = server.request(path, null).header("Content-Type", contentType);
+        headers.forEach(b::header);
+        Response r = send(method, template, b.method(method, HttpRequest.BodyPublishers.ofString(body)), body);
+        soft.assertThat(r.status()).as("%s %s: %s", method, path, r.body()).isEqualTo(status);
+        return r;
+    }
+
+    private Map<String, String> bearer(Map<String, String> headers) {
+        Map<String, String> all = new HashMap<>(headers);
+        all.put("Authorization", "Bearer " + adminToken);
+        return all;
+    }
+
+    private static String encoded(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
     private Response checked(String method, String template, HttpRequest.Builder b, String body, int status) {
         if (body != null) {
             b.header("Content-Type", "application/json");
@@ -442,9 +557,21 @@ class OpenApiTest {
             return r;
         }
         if (body != null && r.status() / 100 == 2) {
-            soft.assertThat(violations(requestSchema(template, method.toLowerCase(Locale.ROOT)), readTree(body)))
-                    .as("%s: the request body %s fits the documented request", what, body)
-                    .isEmpty();
+            String type = request.copy()
+                    .build()
+                    .headers()
+                    .firstValue("Content-Type")
+                    .orElse("application/json")
+                    .replaceFirst(";.*", "")
+                    .strip();
+            String media = op + "/requestBody/content/" + escape(type);
+            if (document.at(media).isMissingNode()) {
+                soft.fail("%s: a request body of type %s is not documented", what, type);
+            } else {
+                soft.assertThat(violations(media + "/schema", requestValue(type, media + "/schema", body)))
+                        .as("%s: the request body %s fits the documented request", what, body)
+                        .isEmpty();
+            }
         }
         JsonNode response = resolve(document.at(op + "/responses/" + r.status()));
         if (response.isMissingNode()) {
@@ -478,6 +605,33 @@ class OpenApiTest {
                     .isEmpty();
         }
         return r;
+    }
+
+    /**
+     * The body as the value its documented schema describes: JSON as parsed, text as a string, a form
+     * as an object of its fields, each a number where the schema's property is one (as OpenAPI
+     * serialises an object's properties into a form).
+     */
+    private JsonNode requestValue(String type, String schemaPointer, String body) {
+        if (type.equals("application/json")) {
+            return readTree(body);
+        }
+        if (!type.equals("application/x-www-form-urlencoded")) {
+            return JSON.getNodeFactory().textNode(body);
+        }
+        JsonNode properties = resolve(document.at(schemaPointer)).path("properties");
+        ObjectNode form = JSON.createObjectNode();
+        for (String pair : body.split("&")) {
+            String[] kv = pair.split("=", 2);
+            String name = URLDecoder.decode(kv[0], StandardCharsets.UTF_8);
+            String value = kv.length < 2 ? "" : URLDecoder.decode(kv[1], StandardCharsets.UTF_8);
+            if (properties.path(name).path("type").toString().contains("integer") && value.matches("-?\\d+")) {
+                form.put(name, Long.parseLong(value));
+            } else {
+                form.put(name, value);
+            }
+        }
+        return form;
     }
 
     private String requestSchema(String template, String method) {
