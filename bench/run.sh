@@ -21,7 +21,8 @@ usage: bench/run.sh <name> [arguments]      figures and how they were made: docs
 name      arguments                                     takes              measures
 create    <sqlite|postgres>                             ~20 s + build      notifications created/s over the API: 1 user, 16 connections (bench/load)
 create16  <sqlite|postgres>                             ~20 s + build      the same with 16 users, one token each (bench/load)
-sse       <sqlite|postgres>                             ~30 s + build      POST->SSE latency with 1,000 open streams at RATE (200)/s (bench/load)
+sse       <sqlite|postgres>                             ~30 s + build      POST->SSE latency with STREAMS (1,000) open streams at RATE (200)/s, server RSS (bench/load)
+sse-idle  <sqlite|postgres>                             ~20 s + build      memory per open stream: RSS and heap after GC, 0 vs STREAMS (1,000) idle streams (bench/load)
 fanout    <one-to-many|many-to-one> <sqlite|postgres>   ~3-5 min + build   notification created -> push service acknowledged, against npm web-push (bench/fanout)
 jmh       [JMH options] [benchmark regexp]              ~2.5 min + build   RFC 8291 encryption and its parts on ACCP and the JDK, JMH (bench/jmh); no options: JMH's help
 cpu-time  [seconds of CPU per measurement, 3]           ~1.5 min + build   the same operations timed in thread CPU time, one thread (bench/jmh)
@@ -31,6 +32,7 @@ first (~1 min; SKIP_BUILD=1 skips it for create, create16, sse and fanout when i
 Examples:
   bench/run.sh create sqlite
   SKIP_BUILD=1 RATE=50 bench/run.sh sse sqlite
+  SKIP_BUILD=1 STREAMS=5000 RATE=40 bench/run.sh sse sqlite
   SKIP_BUILD=1 WEBPUSH=0 bench/run.sh fanout one-to-many sqlite
   bench/run.sh jmh -wi 2 -i 3 -f 1 -w 2s -r 2s -t 1
   bench/run.sh cpu-time 3
@@ -42,7 +44,7 @@ case "$name" in
   "" | list | help | -h | --help)
     list
     ;;
-  create | create16 | sse)
+  create | create16 | sse | sse-idle)
     exec bench/load/load.sh "$@"
     ;;
   fanout)

@@ -20,6 +20,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -203,20 +204,25 @@ public final class Load {
         int connectTimeout = intOpt(opt, "connect-seconds", 60);
         int drainSeconds = intOpt(opt, "drain-seconds", 15);
         int warmupSeconds = intOpt(opt, "warmup-seconds", 3);
+        // At most this many streams are being opened at once (connected, waiting for their
+        // retry: line): 5,000 simultaneous connects overflow the server's accept backlog, and the
+        // SYN retries (1 s, 3 s, ...) would be measured as a slow server.
+        int openConcurrency = intOpt(opt, "open-concurrency", 64);
         String label = opt.getOrDefault("label", "sse");
         int warm = rate * warmupSeconds; // notifications 0..warm-1 warm the server up and are not measured
         int total = warm + rate * seconds;
 
         System.out.printf(
                 Locale.ROOT,
-                "[%s] streams=%d rate=%d/s, warm-up %ds then measured %ds (%d notifications), publishers=%d%n",
+                "[%s] streams=%d rate=%d/s, warm-up %ds then measured %ds (%d notifications), publishers=%d, opened %d at a time%n",
                 label,
                 streams,
                 rate,
                 warmupSeconds,
                 seconds,
                 total,
-                publishers);
+                publishers,
+                openConcurrency);
 
         AtomicLongArray sentAt = new AtomicLongArray(total);
         long[][] recvAt = new long[streams][total];
@@ -228,6 +234,7 @@ public final class Load {
         String[] endReason = new String[streams];
         AtomicInteger receivedTotal = new AtomicInteger();
         CountDownLatch ready = new CountDownLatch(streams);
+        Semaphore opening = new Semaphore(openConcurrency);
         AtomicInteger openFailures = new AtomicInteger();
         Map<String, Integer> openStatuses = new ConcurrentHashMap<>();
         List<Sse> sockets = new ArrayList<>();
@@ -240,6 +247,12 @@ public final class Load {
         for (int i = 0; i < streams; i++) {
             int s = i;
             Sse sse = sockets.get(i);
+            try {
+                opening.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw e;
+            }
             readers.add(Thread.ofVirtual().name("sse-" + i).start(() -> {
                 boolean counted = false;
                 try {
@@ -248,6 +261,7 @@ public final class Load {
                         openStatuses.merge(String.valueOf(sse.status), 1, Integer::sum);
                         openFailures.incrementAndGet();
                         ready.countDown();
+                        opening.release();
                         counted = true;
                         return;
                     }
@@ -258,6 +272,7 @@ public final class Load {
                             if (!counted) {
                                 counted = true;
                                 ready.countDown();
+                                opening.release();
                             }
                         } else if (lines.startsWith(ID)) {
                             long seq = lines.number(ID.length);
@@ -289,6 +304,7 @@ public final class Load {
                     if (!counted) {
                         openFailures.incrementAndGet();
                         ready.countDown();
+                        opening.release();
                     }
                 }
             }));
@@ -312,6 +328,31 @@ public final class Load {
                 openFailures.get(),
                 openStatuses);
         Thread.sleep(500); // let every stream finish its (empty) replay and reach its live loop
+        if (opt.containsKey("hold-ready-file")) {
+            // Memory measurement (load.sh sse-idle): keep the streams open and idle until told.
+            Path readyFile = Path.of(opt.get("hold-ready-file"));
+            Path release = Path.of(opt.get("hold-release-file"));
+            Files.writeString(readyFile, "open\n");
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(intOpt(opt, "hold-seconds", 120));
+            while (!Files.exists(release) && System.nanoTime() < until) {
+                Thread.sleep(100);
+            }
+            long endedEarly = 0;
+            for (boolean e : ended) {
+                endedEarly += e ? 1 : 0;
+            }
+            for (Sse sse : sockets) {
+                sse.close();
+            }
+            System.out.printf(
+                    Locale.ROOT,
+                    "RESULT mode=sse-hold label=%s streams=%d open_failures=%d ended_early=%d%n",
+                    label,
+                    streams,
+                    openFailures.get(),
+                    endedEarly);
+            return openFailures.get() == 0 && endedEarly == 0 ? 0 : 1;
+        }
 
         // Open-loop publishing: a pacer hands out indices at the target rate, publishers send them.
         BlockingQueue<Integer> work = new ArrayBlockingQueue<>(total + publishers);
