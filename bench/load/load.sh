@@ -137,7 +137,7 @@ case "$scenario" in
     "$JAVA" bench/load/Load.java sse --port "$PORT" --tokens-file "$TOKENS" --label "$scenario-$db" \
       --streams "${STREAMS:-1000}" --rate "${RATE:-200}" --seconds "${DURATION:-10}" \
       --publishers "${PUBLISHERS:-8}" --warmup-seconds "${WARMUP:-3}" \
-      --open-concurrency "${OPEN_CONCURRENCY:-64}" | tee -a "$RESULT" || status=$?
+      --open-concurrency "${OPEN_CONCURRENCY:-64}" --reader "${READER:-nio}" | tee -a "$RESULT" || status=$?
     ;;
   sse-idle)
     # Idle memory first, with the server warmed by nothing but start-up; then the same with the
@@ -171,6 +171,14 @@ load_end=$(date +%s.%N)
 cpu_after=$(cpu_seconds "$server_pid")
 awk -v a="$cpu_before" -v b="$cpu_after" -v s="$load_start" -v e="$load_end" \
   'BEGIN { printf "# load average after: '"$(cut -d' ' -f1-3 /proc/loadavg)"'; server CPU during the load run: %.1f s over %.1f s wall = %.2f of %d cores (the rest: load generator, database, others)\n", b - a, e - s, (b - a) / (e - s), '"$(nproc)"' }' | tee -a "$RESULT"
+
+# For sse: the server's CPU per delivered frame, which the machine's other load disturbs far
+# less than latency does (CPU time is only counted while the server runs).
+if [[ "$scenario" == sse ]]; then
+  deliveries=$(grep -o 'RESULT mode=sse .*' "$RESULT" | tail -1 | awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } print v["created"] * v["streams"] }')
+  awk -v a="$cpu_before" -v b="$cpu_after" -v d="${deliveries:-0}" \
+    'BEGIN { if (d > 0) printf "# server CPU per delivered frame: %.2f us (%.1f s for %d frames)\n", (b - a) * 1e6 / d, b - a, d }' | tee -a "$RESULT"
+fi
 
 # Stop the server, then report anything it logged at WARN or above. A server that is gone
 # already did not survive the load (or was stopped from outside): say so, with its exit status.
