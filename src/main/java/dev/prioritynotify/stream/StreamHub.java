@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * In-process fan-out of committed events to the open streams of their user. Publishing is one
@@ -36,6 +37,8 @@ public final class StreamHub implements AutoCloseable {
     private static final int STREAMS_PER_TASK = 128;
     /** Events the fan-out takes at once when it is behind: their frames reach a stream in one write. */
     private static final int EVENTS_PER_ROUND = 64;
+    /** At most this much is copied into one stream's write (unless a single frame is larger). */
+    static final int MAX_WRITE_BYTES = 16 * 1024;
 
     private final ConcurrentHashMap<UUID, Set<Subscription>> byUser = new ConcurrentHashMap<>();
     private final LinkedBlockingQueue<Event> published = new LinkedBlockingQueue<>();
@@ -231,9 +234,9 @@ public final class StreamHub implements AutoCloseable {
 
     /**
      * One open stream: its pending frames, and the position ({@code last}) up to which it has
-     * written its user's events. At most one thread drains it at a time: whoever set
-     * {@code owned} (a writer task, the connection's write-possible callback, a gap fill) until
-     * it finds nothing pending and clears it.
+     * written its user's events. {@code owned} says a drain is due or under way (a writer task
+     * has it, or the connection's write-possible callback or a gap fill will drain it): offers
+     * then only append. It is cleared by the drain that finds nothing pending.
      */
     static final class Subscription {
         final UUID userId;
@@ -248,6 +251,10 @@ public final class StreamHub implements AutoCloseable {
         private volatile long last;
         private volatile boolean cutOff;
         private volatile boolean closed;
+        /** A gap is being read from the log: nothing is written until it is filled. */
+        private volatile boolean filling;
+
+        private final AtomicInteger drains = new AtomicInteger();
 
         Subscription(StreamHub hub, UUID userId, int capacity) {
             this.hub = hub;
@@ -314,11 +321,27 @@ public final class StreamHub implements AutoCloseable {
             end();
         }
 
-        /** Writes what is pending until nothing is, or until the connection stops taking writes. */
+        /**
+         * Writes what is pending until nothing is, or until the connection stops taking writes.
+         * Callable from any thread at any time (a writer task, the connection's write-possible
+         * callback, the end of a gap fill): one thread drains at a time, and a call that arrives
+         * meanwhile makes that thread look once more instead of writing beside it.
+         */
         void drain() {
+            if (drains.getAndIncrement() != 0) {
+                return;
+            }
+            int missed = 1;
+            do {
+                drainOnce();
+                missed = drains.addAndGet(-missed);
+            } while (missed != 0);
+        }
+
+        private void drainOnce() {
             Sink to = sink;
-            if (to == null) {
-                return; // not attached yet; attach's first writePossible() drains
+            if (to == null || filling) {
+                return; // not attached yet (its first writePossible() drains), or the gap fill will
             }
             try {
                 while (!isOver()) {
@@ -331,8 +354,7 @@ public final class StreamHub implements AutoCloseable {
                             owned = false;
                             return;
                         }
-                        batch = pending;
-                        pending = new ArrayList<>(2);
+                        batch = takeWrite();
                     }
                     if (!send(to, batch)) {
                         return; // a gap: its fill drains again
@@ -343,6 +365,30 @@ public final class StreamHub implements AutoCloseable {
                 // The client went away (or the response was already ended): the normal end of every stream.
                 end();
             }
+        }
+
+        /**
+         * The pending frames of one write: all of them, or as many as fit in
+         * {@link #MAX_WRITE_BYTES} (at least one). Frames are shared by every stream; the write
+         * copies them into one array per stream, so a client that is behind must not turn its
+         * whole backlog into a private copy.
+         */
+        private List<Outgoing> takeWrite() {
+            int bytes = 0;
+            int n = 0;
+            while (n < pending.size() && (n == 0 || bytes + pending.get(n).frame().length <= MAX_WRITE_BYTES)) {
+                bytes += pending.get(n).frame().length;
+                n++;
+            }
+            if (n == pending.size()) {
+                List<Outgoing> all = pending;
+                pending = new ArrayList<>(2);
+                return all;
+            }
+            List<Outgoing> head = pending.subList(0, n);
+            List<Outgoing> batch = new ArrayList<>(head);
+            head.clear();
+            return batch;
         }
 
         /**
@@ -399,6 +445,7 @@ public final class StreamHub implements AutoCloseable {
         private void fillGap(long upTo) {
             Sink to = sink;
             long after = last;
+            filling = true;
             Thread.ofVirtual().name("stream-gap-fill").start(() -> {
                 try {
                     List<Event> missed = to.missed(after, upTo);
@@ -412,6 +459,7 @@ public final class StreamHub implements AutoCloseable {
                         waiting.addAll(pending);
                         pending = waiting;
                     }
+                    filling = false;
                     drain();
                 } catch (RuntimeException e) {
                     end(); // the log is unreachable: the client reconnects and replays later

@@ -228,4 +228,29 @@ class StreamHubTest {
             roomy.close();
         }
     }
+
+    @Test
+    void aLargeBacklogGoesOutInBoundedWritesInOrder() {
+        StreamHub roomy = new StreamHub(1024, 2);
+        try {
+            FakeSink sink = FakeSink.attach(roomy.subscribe(ada), 0);
+            sink.writable = false;
+            String payload = "\"" + "x".repeat(1000) + "\"";
+            List<Long> all = new ArrayList<>();
+            for (long seq = 1; seq <= 100; seq++) {
+                roomy.publish(new Event(ada, seq, "notification", UUID.randomUUID(), payload, Instant.EPOCH));
+                all.add(seq);
+            }
+            await().atMost(WAIT).until(() -> sink.sub.pendingFrames() == 100);
+
+            sink.becomeWritable();
+
+            assertThat(sink.ids()).containsExactlyElementsOf(all);
+            assertThat(sink.writes).hasSizeGreaterThan(1);
+            assertThat(sink.writes)
+                    .allSatisfy(w -> assertThat(w.length()).isLessThanOrEqualTo(StreamHub.MAX_WRITE_BYTES));
+        } finally {
+            roomy.close();
+        }
+    }
 }
