@@ -709,10 +709,25 @@ public final class Load {
         final List<SocketChannel> channels = new CopyOnWriteArrayList<>();
         volatile boolean stop;
 
-        NioReaders(int port, String token, int streams, int total, int openConcurrency, int threads,
-                long[][] recvAt, int[] received, int[] duplicates, int[] outOfOrder, int[] unknown,
-                boolean[] ended, String[] endReason, AtomicInteger receivedTotal, CountDownLatch ready,
-                AtomicInteger openFailures, Map<String, Integer> openStatuses) throws IOException {
+        NioReaders(
+                int port,
+                String token,
+                int streams,
+                int total,
+                int openConcurrency,
+                int threads,
+                long[][] recvAt,
+                int[] received,
+                int[] duplicates,
+                int[] outOfOrder,
+                int[] unknown,
+                boolean[] ended,
+                String[] endReason,
+                AtomicInteger receivedTotal,
+                CountDownLatch ready,
+                AtomicInteger openFailures,
+                Map<String, Integer> openStatuses)
+                throws IOException {
             this.port = port;
             this.request = ("GET /api/notifications/stream HTTP/1.1\r\nHost: 127.0.0.1:" + port
                             + "\r\nAuthorization: Bearer " + token + "\r\nAccept: text/event-stream\r\n\r\n")
@@ -739,7 +754,8 @@ public final class Load {
         void start() {
             for (int t = 0; t < selectors.size(); t++) {
                 Selector sel = selectors.get(t);
-                threads.add(Thread.ofPlatform().daemon(true).name("sse-reader-" + t).start(() -> loop(sel)));
+                threads.add(
+                        Thread.ofPlatform().daemon(true).name("sse-reader-" + t).start(() -> loop(sel)));
             }
             // The opener: connects at most openConcurrency streams that have not had their retry: line yet.
             threads.add(Thread.ofPlatform().daemon(true).name("sse-opener").start(() -> {
