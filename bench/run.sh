@@ -21,7 +21,8 @@ usage: bench/run.sh <name> [arguments]      figures and how they were made: docs
 name      arguments                                     takes              measures
 create    <sqlite|postgres>                             ~20 s + build      notifications created/s over the API: 1 user, 16 connections (bench/load)
 create16  <sqlite|postgres>                             ~20 s + build      the same with 16 users, one token each (bench/load)
-sse       <sqlite|postgres>                             ~30 s + build      POST->SSE latency with 1,000 open streams at RATE (200)/s (bench/load)
+sse       <sqlite|postgres>                             ~30 s + build      POST->SSE latency with STREAMS (1,000) open streams at RATE (200)/s, server RSS (bench/load)
+sse-idle  <sqlite|postgres>                             ~20 s + build      memory per open stream: RSS and heap after GC, 0 vs STREAMS (1,000) idle streams (bench/load)
 ingest    <sqlite|postgres|postgres16>                  ~1 min + build     creates/s over HTTP (wrk, 16 connections) against the raw-JDBC limit in the same run, RSS (bench/ingest)
 fanout    <one-to-many|many-to-one> <sqlite|postgres>   ~3-5 min + build   notification created -> push service acknowledged, against npm web-push (bench/fanout)
 jmh       [JMH options] [benchmark regexp]              ~2.5 min + build   RFC 8291 encryption and its parts on ACCP and the JDK, JMH (bench/jmh); no options: JMH's help
@@ -32,6 +33,7 @@ first (~1 min; SKIP_BUILD=1 skips it for create, create16, sse and fanout when i
 Examples:
   bench/run.sh create sqlite
   SKIP_BUILD=1 RATE=50 bench/run.sh sse sqlite
+  SKIP_BUILD=1 STREAMS=5000 RATE=40 bench/run.sh sse sqlite
   SKIP_BUILD=1 WEBPUSH=0 bench/run.sh fanout one-to-many sqlite
   bench/run.sh jmh -wi 2 -i 3 -f 1 -w 2s -r 2s -t 1
   bench/run.sh cpu-time 3
@@ -43,7 +45,7 @@ case "$name" in
   "" | list | help | -h | --help)
     list
     ;;
-  create | create16 | sse)
+  create | create16 | sse | sse-idle)
     exec bench/load/load.sh "$@"
     ;;
   ingest)

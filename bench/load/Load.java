@@ -6,6 +6,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +24,9 @@ import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -203,20 +210,25 @@ public final class Load {
         int connectTimeout = intOpt(opt, "connect-seconds", 60);
         int drainSeconds = intOpt(opt, "drain-seconds", 15);
         int warmupSeconds = intOpt(opt, "warmup-seconds", 3);
+        // At most this many streams are being opened at once (connected, waiting for their
+        // retry: line): 5,000 simultaneous connects overflow the server's accept backlog, and the
+        // SYN retries (1 s, 3 s, ...) would be measured as a slow server.
+        int openConcurrency = intOpt(opt, "open-concurrency", 64);
         String label = opt.getOrDefault("label", "sse");
         int warm = rate * warmupSeconds; // notifications 0..warm-1 warm the server up and are not measured
         int total = warm + rate * seconds;
 
         System.out.printf(
                 Locale.ROOT,
-                "[%s] streams=%d rate=%d/s, warm-up %ds then measured %ds (%d notifications), publishers=%d%n",
+                "[%s] streams=%d rate=%d/s, warm-up %ds then measured %ds (%d notifications), publishers=%d, opened %d at a time%n",
                 label,
                 streams,
                 rate,
                 warmupSeconds,
                 seconds,
                 total,
-                publishers);
+                publishers,
+                openConcurrency);
 
         AtomicLongArray sentAt = new AtomicLongArray(total);
         long[][] recvAt = new long[streams][total];
@@ -228,6 +240,7 @@ public final class Load {
         String[] endReason = new String[streams];
         AtomicInteger receivedTotal = new AtomicInteger();
         CountDownLatch ready = new CountDownLatch(streams);
+        Semaphore opening = new Semaphore(openConcurrency);
         AtomicInteger openFailures = new AtomicInteger();
         Map<String, Integer> openStatuses = new ConcurrentHashMap<>();
         List<Sse> sockets = new ArrayList<>();
@@ -237,61 +250,97 @@ public final class Load {
 
         long openStart = System.nanoTime();
         List<Thread> readers = new ArrayList<>();
-        for (int i = 0; i < streams; i++) {
-            int s = i;
-            Sse sse = sockets.get(i);
-            readers.add(Thread.ofVirtual().name("sse-" + i).start(() -> {
-                boolean counted = false;
+        // "nio" (default): a few selector threads read every stream, one read per wake-up; it
+        // leaves more of the two shared cores to the server than "threads", a virtual thread
+        // with a blocking socket per stream (the reader the earlier figures were made with).
+        boolean nio = !"threads".equals(opt.getOrDefault("reader", "nio"));
+        NioReaders nioReaders = null;
+        if (nio) {
+            nioReaders = new NioReaders(
+                    port,
+                    token,
+                    streams,
+                    total,
+                    openConcurrency,
+                    intOpt(opt, "reader-threads", 2),
+                    recvAt,
+                    received,
+                    duplicates,
+                    outOfOrder,
+                    unknown,
+                    ended,
+                    endReason,
+                    receivedTotal,
+                    ready,
+                    openFailures,
+                    openStatuses);
+            nioReaders.start();
+        } else {
+            for (int i = 0; i < streams; i++) {
+                int s = i;
+                Sse sse = sockets.get(i);
                 try {
-                    sse.open(port, token);
-                    if (sse.status != 200) {
-                        openStatuses.merge(String.valueOf(sse.status), 1, Integer::sum);
-                        openFailures.incrementAndGet();
-                        ready.countDown();
-                        counted = true;
-                        return;
-                    }
-                    long lastSeq = -1;
-                    Lines lines = new Lines(sse.body);
-                    while (lines.next()) {
-                        if (lines.startsWith(RETRY)) {
-                            if (!counted) {
-                                counted = true;
-                                ready.countDown();
+                    opening.acquire();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                readers.add(Thread.ofVirtual().name("sse-" + i).start(() -> {
+                    boolean counted = false;
+                    try {
+                        sse.open(port, token);
+                        if (sse.status != 200) {
+                            openStatuses.merge(String.valueOf(sse.status), 1, Integer::sum);
+                            openFailures.incrementAndGet();
+                            ready.countDown();
+                            opening.release();
+                            counted = true;
+                            return;
+                        }
+                        long lastSeq = -1;
+                        Lines lines = new Lines(sse.body);
+                        while (lines.next()) {
+                            if (lines.startsWith(RETRY)) {
+                                if (!counted) {
+                                    counted = true;
+                                    ready.countDown();
+                                    opening.release();
+                                }
+                            } else if (lines.startsWith(ID)) {
+                                long seq = lines.number(ID.length);
+                                if (lastSeq >= 0 && seq != lastSeq + 1) {
+                                    outOfOrder[s]++;
+                                }
+                                lastSeq = seq;
+                            } else if (lines.startsWith(DATA)) {
+                                long now = System.nanoTime();
+                                int k = lines.benchIndex();
+                                if (k < 0 || k >= total) {
+                                    unknown[s]++;
+                                    continue;
+                                }
+                                if (recvAt[s][k] != 0) {
+                                    duplicates[s]++;
+                                    continue;
+                                }
+                                recvAt[s][k] = now;
+                                received[s]++;
+                                receivedTotal.incrementAndGet();
                             }
-                        } else if (lines.startsWith(ID)) {
-                            long seq = lines.number(ID.length);
-                            if (lastSeq >= 0 && seq != lastSeq + 1) {
-                                outOfOrder[s]++;
-                            }
-                            lastSeq = seq;
-                        } else if (lines.startsWith(DATA)) {
-                            long now = System.nanoTime();
-                            int k = lines.benchIndex();
-                            if (k < 0 || k >= total) {
-                                unknown[s]++;
-                                continue;
-                            }
-                            if (recvAt[s][k] != 0) {
-                                duplicates[s]++;
-                                continue;
-                            }
-                            recvAt[s][k] = now;
-                            received[s]++;
-                            receivedTotal.incrementAndGet();
+                        }
+                        endReason[s] = "EOF";
+                    } catch (IOException e) {
+                        endReason[s] = e.getClass().getSimpleName() + ": " + e.getMessage();
+                    } finally {
+                        ended[s] = true;
+                        if (!counted) {
+                            openFailures.incrementAndGet();
+                            ready.countDown();
+                            opening.release();
                         }
                     }
-                    endReason[s] = "EOF";
-                } catch (IOException e) {
-                    endReason[s] = e.getClass().getSimpleName() + ": " + e.getMessage();
-                } finally {
-                    ended[s] = true;
-                    if (!counted) {
-                        openFailures.incrementAndGet();
-                        ready.countDown();
-                    }
-                }
-            }));
+                }));
+            }
         }
         if (!ready.await(connectTimeout, TimeUnit.SECONDS)) {
             System.out.printf(
@@ -312,6 +361,34 @@ public final class Load {
                 openFailures.get(),
                 openStatuses);
         Thread.sleep(500); // let every stream finish its (empty) replay and reach its live loop
+        if (opt.containsKey("hold-ready-file")) {
+            // Memory measurement (load.sh sse-idle): keep the streams open and idle until told.
+            Path readyFile = Path.of(opt.get("hold-ready-file"));
+            Path release = Path.of(opt.get("hold-release-file"));
+            Files.writeString(readyFile, "open\n");
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(intOpt(opt, "hold-seconds", 120));
+            while (!Files.exists(release) && System.nanoTime() < until) {
+                Thread.sleep(100);
+            }
+            long endedEarly = 0;
+            for (boolean e : ended) {
+                endedEarly += e ? 1 : 0;
+            }
+            for (Sse sse : sockets) {
+                sse.close();
+            }
+            if (nioReaders != null) {
+                nioReaders.close();
+            }
+            System.out.printf(
+                    Locale.ROOT,
+                    "RESULT mode=sse-hold label=%s streams=%d open_failures=%d ended_early=%d%n",
+                    label,
+                    streams,
+                    openFailures.get(),
+                    endedEarly);
+            return openFailures.get() == 0 && endedEarly == 0 ? 0 : 1;
+        }
 
         // Open-loop publishing: a pacer hands out indices at the target rate, publishers send them.
         BlockingQueue<Integer> work = new ArrayBlockingQueue<>(total + publishers);
@@ -397,6 +474,9 @@ public final class Load {
         }
         for (Sse sse : sockets) {
             sse.close();
+        }
+        if (nioReaders != null) {
+            nioReaders.close();
         }
         for (Thread t : readers) {
             t.join(5_000);
@@ -599,6 +679,385 @@ public final class Load {
             }
             return -1;
         }
+    }
+
+    /**
+     * Every stream read by a few selector threads: non-blocking sockets, one read per readable
+     * socket per wake-up, HTTP/1.1 chunked decoding and SSE line splitting as small state
+     * machines per stream. The same checks as the thread-per-stream reader: each {@code id:} one
+     * more than the last, each notification's {@code data:} once, the receipt time per stream.
+     */
+    static final class NioReaders {
+        final int port;
+        final byte[] request;
+        final int streams;
+        final int total;
+        final long[][] recvAt;
+        final int[] received;
+        final int[] duplicates;
+        final int[] outOfOrder;
+        final int[] unknown;
+        final boolean[] ended;
+        final String[] endReason;
+        final AtomicInteger receivedTotal;
+        final CountDownLatch ready;
+        final AtomicInteger openFailures;
+        final Map<String, Integer> openStatuses;
+        final Semaphore opening;
+        final List<Selector> selectors = new ArrayList<>();
+        final List<Thread> threads = new ArrayList<>();
+        final List<SocketChannel> channels = new CopyOnWriteArrayList<>();
+        volatile boolean stop;
+
+        NioReaders(
+                int port,
+                String token,
+                int streams,
+                int total,
+                int openConcurrency,
+                int threads,
+                long[][] recvAt,
+                int[] received,
+                int[] duplicates,
+                int[] outOfOrder,
+                int[] unknown,
+                boolean[] ended,
+                String[] endReason,
+                AtomicInteger receivedTotal,
+                CountDownLatch ready,
+                AtomicInteger openFailures,
+                Map<String, Integer> openStatuses)
+                throws IOException {
+            this.port = port;
+            this.request = ("GET /api/notifications/stream HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                            + "\r\nAuthorization: Bearer " + token + "\r\nAccept: text/event-stream\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            this.streams = streams;
+            this.total = total;
+            this.recvAt = recvAt;
+            this.received = received;
+            this.duplicates = duplicates;
+            this.outOfOrder = outOfOrder;
+            this.unknown = unknown;
+            this.ended = ended;
+            this.endReason = endReason;
+            this.receivedTotal = receivedTotal;
+            this.ready = ready;
+            this.openFailures = openFailures;
+            this.openStatuses = openStatuses;
+            this.opening = new Semaphore(openConcurrency);
+            for (int t = 0; t < Math.max(1, threads); t++) {
+                selectors.add(Selector.open());
+            }
+        }
+
+        void start() {
+            for (int t = 0; t < selectors.size(); t++) {
+                Selector sel = selectors.get(t);
+                threads.add(
+                        Thread.ofPlatform().daemon(true).name("sse-reader-" + t).start(() -> loop(sel)));
+            }
+            // The opener: connects at most openConcurrency streams that have not had their retry: line yet.
+            threads.add(Thread.ofPlatform().daemon(true).name("sse-opener").start(() -> {
+                try {
+                    for (int i = 0; i < streams && !stop; i++) {
+                        opening.acquire();
+                        SocketChannel ch = SocketChannel.open();
+                        ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                        ch.configureBlocking(false);
+                        channels.add(ch);
+                        Stream st = new Stream(i, ch);
+                        Selector sel = selectors.get(i % selectors.size());
+                        st.pendingRegistration = sel;
+                        ch.connect(new InetSocketAddress("127.0.0.1", port));
+                        synchronized (registrations) {
+                            registrations.add(st);
+                        }
+                        sel.wakeup();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (IOException e) {
+                    System.err.println("opening streams: " + e);
+                }
+            }));
+        }
+
+        final List<Stream> registrations = new ArrayList<>();
+
+        void loop(Selector sel) {
+            ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
+            byte[] bytes = new byte[64 * 1024];
+            try {
+                while (!stop) {
+                    sel.select(200);
+                    List<Stream> mine = new ArrayList<>();
+                    synchronized (registrations) {
+                        registrations.removeIf(st -> {
+                            if (st.pendingRegistration == sel) {
+                                mine.add(st);
+                                return true;
+                            }
+                            return false;
+                        });
+                    }
+                    for (Stream st : mine) {
+                        try {
+                            if (st.ch.isConnected()) { // connect() completed at once
+                                st.ch.write(ByteBuffer.wrap(request));
+                                st.ch.register(sel, SelectionKey.OP_READ, st);
+                            } else {
+                                st.ch.register(sel, SelectionKey.OP_CONNECT, st);
+                            }
+                        } catch (IOException e) {
+                            st.end(e.getClass().getSimpleName() + ": " + e.getMessage());
+                        }
+                    }
+                    var keys = sel.selectedKeys();
+                    for (SelectionKey key : keys) {
+                        Stream st = (Stream) key.attachment();
+                        try {
+                            if (key.isConnectable()) {
+                                st.ch.finishConnect();
+                                st.ch.write(ByteBuffer.wrap(request)); // small: goes out whole
+                                key.interestOps(SelectionKey.OP_READ);
+                                continue;
+                            }
+                            if (!key.isReadable()) {
+                                continue;
+                            }
+                            buf.clear();
+                            int n = st.ch.read(buf);
+                            if (n < 0) {
+                                st.end("EOF");
+                                key.cancel();
+                                continue;
+                            }
+                            long now = System.nanoTime();
+                            buf.flip();
+                            buf.get(bytes, 0, n);
+                            st.feed(bytes, n, now);
+                        } catch (IOException e) {
+                            st.end(e.getClass().getSimpleName() + ": " + e.getMessage());
+                            key.cancel();
+                        }
+                    }
+                    keys.clear();
+                }
+            } catch (IOException e) {
+                System.err.println("selector: " + e);
+            }
+        }
+
+        void close() {
+            stop = true;
+            for (SocketChannel ch : channels) {
+                try {
+                    ch.close();
+                } catch (IOException ignored) {
+                    // closing anyway
+                }
+            }
+            for (Selector sel : selectors) {
+                sel.wakeup();
+            }
+            for (Thread t : threads) {
+                try {
+                    t.join(5_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        /** One stream's parsing state: status line and headers, then chunks, then SSE lines. */
+        final class Stream {
+            final int s;
+            final SocketChannel ch;
+            Selector pendingRegistration;
+            boolean counted;
+            boolean headersDone;
+            boolean chunked;
+            int status = -1;
+            long chunkLeft = -1; // -1: reading a chunk-size line; -2: reading the CRLF after a chunk
+            long chunkSize;
+            boolean sizeDone;
+            byte[] line = new byte[1024]; // the current HTTP or SSE line so far
+            int lineLen;
+            long lastSeq = -1;
+
+            Stream(int s, SocketChannel ch) {
+                this.s = s;
+                this.ch = ch;
+            }
+
+            void feed(byte[] b, int n, long now) throws IOException {
+                int i = 0;
+                while (i < n) {
+                    if (!headersDone) {
+                        byte c = b[i++];
+                        if (c == '\n') {
+                            httpLine();
+                        } else {
+                            append(c);
+                        }
+                        continue;
+                    }
+                    if (!chunked) {
+                        byte c = b[i++];
+                        if (c == '\n') {
+                            sseLine(now);
+                        } else {
+                            append(c);
+                        }
+                        continue;
+                    }
+                    if (chunkLeft == -1 || chunkLeft == -2) { // size line, or the CRLF ending a chunk
+                        // Parsed on the fly, apart from the line buffer: an SSE line may span chunks.
+                        byte c = b[i++];
+                        if (c == '\n') {
+                            if (chunkLeft == -2) {
+                                chunkLeft = -1;
+                            } else {
+                                if (chunkSize == 0) {
+                                    throw new IOException("end of the chunked body");
+                                }
+                                chunkLeft = chunkSize;
+                                chunkSize = 0;
+                                sizeDone = false;
+                            }
+                        } else if (chunkLeft == -1 && !sizeDone) {
+                            int d = Character.digit(c, 16);
+                            if (d < 0) {
+                                sizeDone = true; // ';' extensions or the CR
+                            } else {
+                                chunkSize = chunkSize * 16 + d;
+                            }
+                        }
+                        continue;
+                    }
+                    // Chunk data: SSE lines (they may span chunks; the line buffer carries on).
+                    int until = (int) Math.min(n, i + chunkLeft);
+                    for (; i < until; i++) {
+                        byte c = b[i];
+                        chunkLeft--;
+                        if (c == '\n') {
+                            sseLine(now);
+                        } else {
+                            append(c);
+                        }
+                    }
+                    if (chunkLeft == 0) {
+                        chunkLeft = -2;
+                    }
+                }
+            }
+
+            private void append(byte c) {
+                if (lineLen == line.length) {
+                    line = Arrays.copyOf(line, line.length * 2);
+                }
+                line[lineLen++] = c;
+            }
+
+            private void httpLine() throws IOException {
+                int len = lineLen > 0 && line[lineLen - 1] == '\r' ? lineLen - 1 : lineLen;
+                String l = new String(line, 0, len, StandardCharsets.US_ASCII);
+                lineLen = 0;
+                if (status < 0) {
+                    status = Integer.parseInt(l.split(" ", 3)[1]);
+                    if (status != 200) {
+                        openStatuses.merge(String.valueOf(status), 1, Integer::sum);
+                        throw new IOException("status " + status);
+                    }
+                } else if (l.isEmpty()) {
+                    headersDone = true;
+                } else if (l.toLowerCase(Locale.ROOT).startsWith("transfer-encoding:")
+                        && l.toLowerCase(Locale.ROOT).contains("chunked")) {
+                    chunked = true;
+                }
+            }
+
+            private boolean starts(byte[] prefix, int len) {
+                return len >= prefix.length && Arrays.equals(line, 0, prefix.length, prefix, 0, prefix.length);
+            }
+
+            private void sseLine(long now) {
+                int len = lineLen > 0 && line[lineLen - 1] == '\r' ? lineLen - 1 : lineLen;
+                lineLen = 0;
+                if (starts(RETRY, len)) {
+                    if (!counted) {
+                        counted = true;
+                        ready.countDown();
+                        opening.release();
+                    }
+                } else if (starts(ID, len)) {
+                    long seq = 0;
+                    for (int k = ID.length; k < len; k++) {
+                        byte c = line[k];
+                        if (c >= '0' && c <= '9') {
+                            seq = seq * 10 + (c - '0');
+                        }
+                    }
+                    if (lastSeq >= 0 && seq != lastSeq + 1) {
+                        outOfOrder[s]++;
+                    }
+                    lastSeq = seq;
+                } else if (starts(DATA, len)) {
+                    int k = benchIndex(line, len);
+                    if (k < 0 || k >= total) {
+                        unknown[s]++;
+                    } else if (recvAt[s][k] != 0) {
+                        duplicates[s]++;
+                    } else {
+                        recvAt[s][k] = now;
+                        received[s]++;
+                        receivedTotal.incrementAndGet();
+                    }
+                }
+            }
+
+            void end(String reason) {
+                if (ended[s]) {
+                    return;
+                }
+                endReason[s] = reason;
+                ended[s] = true;
+                if (!counted) {
+                    counted = true;
+                    openFailures.incrementAndGet();
+                    ready.countDown();
+                    opening.release();
+                }
+                try {
+                    ch.close();
+                } catch (IOException ignored) {
+                    // closing anyway
+                }
+            }
+        }
+    }
+
+    /** The k in {@code "title":"bench-sse-k"} of {@code line[0, end)}, or -1. */
+    static int benchIndex(byte[] line, int end) {
+        outer:
+        for (int i = 0; i + MARKER.length <= end; i++) {
+            for (int j = 0; j < MARKER.length; j++) {
+                if (line[i + j] != MARKER[j]) {
+                    continue outer;
+                }
+            }
+            int v = 0;
+            int p = i + MARKER.length;
+            if (p >= end || line[p] < '0' || line[p] > '9') {
+                return -1;
+            }
+            while (p < end && line[p] >= '0' && line[p] <= '9') {
+                v = v * 10 + (line[p++] - '0');
+            }
+            return v;
+        }
+        return -1;
     }
 
     // ---------------------------------------------------------------- HTTP over plain sockets

@@ -7,21 +7,25 @@ import dev.prioritynotify.http.ApiError;
 import dev.prioritynotify.token.Scope;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * {@code GET /api/notifications/stream}: Server-Sent Events. Each request holds one virtual thread
- * that replays what the client missed, then forwards live events (and the hub's heartbeats) from
- * its queue in order, filling any gap from the log, so every event reaches the client exactly
- * once and in sequence.
+ * {@code GET /api/notifications/stream}: Server-Sent Events. The request's own thread replays
+ * what the client missed (blocking writes); then the response turns asynchronous and the hub's
+ * writers forward live events (and heartbeats) without a thread per stream, in order, filling any
+ * gap from the log, so every event reaches the client exactly once and in sequence.
  */
 public final class StreamRoutes {
     private static final int REPLAY_PAGE = 500;
+    private static final int STREAM_BUFFER_BYTES = 2048;
 
     private final Authenticator auth;
     private final EventLog log;
@@ -47,57 +51,101 @@ public final class StreamRoutes {
         res.setContentType("text/event-stream;charset=utf-8");
         res.setHeader("Cache-Control", "no-cache");
         res.setHeader("X-Accel-Buffering", "no"); // nginx would otherwise buffer the stream
+        // The response keeps its output buffer for as long as the stream is open: Jetty's
+        // default (32 KiB, direct memory) is 160 MB at 5,000 streams. Frames are far smaller and
+        // go out as soon as they are written, so a small buffer costs no extra writes.
+        res.setBufferSize(STREAM_BUFFER_BYTES);
         StreamHub.Subscription sub = hub.subscribe(caller.userId());
+        long last;
+        ServletOutputStream out;
         try {
             // Subscribed before reading the position, and both before the client sees a byte:
-            // whatever commits once the client is connected is in the replay or in the queue
-            // (or both: duplicates are skipped by sequence number).
+            // whatever commits once the client is connected is in the replay or pending (or
+            // both: duplicates are skipped by sequence number).
             long current = log.currentSeq(caller.userId());
-            OutputStream out = res.getOutputStream();
+            out = res.getOutputStream();
             out.write(("retry: " + config.retryHint().toMillis() + "\n\n").getBytes(StandardCharsets.UTF_8));
-            long last = current;
+            last = current;
             if (resumeAfter != null && log.holdsEverythingAfter(caller.userId(), resumeAfter, current)) {
                 last = replay(out, caller.userId(), resumeAfter, current);
             } else if (resumeAfter != null) {
                 out.write(reset(resumeAfter, current));
             }
             res.flushBuffer();
-            forwardLive(res, out, sub, last);
         } catch (IOException e) {
-            // The client went away: the normal end of every stream.
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            hub.unsubscribe(sub);
+            sub.end(); // the client went away during the replay
+            return;
+        } catch (RuntimeException e) {
+            sub.end();
+            throw e;
         }
+        long replayed = last;
+        // Javalin starts the servlet's asynchronous mode before it asks for the future; the
+        // response ends when the future completes (the sink's end()).
+        ctx.future(() -> {
+            LiveSink sink = new LiveSink(out, sub);
+            sub.attach(sink, replayed);
+            out.setWriteListener(sink); // its first onWritePossible() starts the live writes
+            return sink.done;
+        });
     }
 
-    private void forwardLive(HttpServletResponse res, OutputStream out, StreamHub.Subscription sub, long last)
-            throws IOException, InterruptedException {
-        while (!sub.isOver()) {
-            StreamHub.Outgoing next = sub.queue.take();
-            do {
-                if (sub.isOver()) {
-                    return;
-                }
-                Event e = next.event();
-                if (e == null) {
-                    out.write(next.frame()); // heartbeat
-                } else {
-                    if (e.seq() > last + 1) {
-                        // An earlier event of this user committed but has not reached the hub
-                        // (it came from another instance, or its publication failed): take it
-                        // from the log now.
-                        last = replay(out, e.userId(), last, e.seq() - 1);
-                    }
-                    if (e.seq() == last + 1) {
-                        out.write(next.frame());
-                        last = e.seq();
-                    }
-                }
-                next = sub.queue.poll(); // drain what is queued, then flush once
-            } while (next != null);
-            res.flushBuffer();
+    /** The response in the servlet's non-blocking mode, written by whichever thread has the stream. */
+    private final class LiveSink implements StreamHub.Sink, WriteListener {
+        private final ServletOutputStream out;
+        private final StreamHub.Subscription sub;
+        private final CompletableFuture<Void> done = new CompletableFuture<>();
+        /** Written but not yet flushed: the write itself went pending, the flush follows once it completes. */
+        private boolean unflushed;
+
+        LiveSink(ServletOutputStream out, StreamHub.Subscription sub) {
+            this.out = out;
+            this.sub = sub;
+        }
+
+        @Override
+        public boolean ready() throws IOException {
+            if (!out.isReady()) {
+                return false;
+            }
+            if (unflushed) {
+                unflushed = false;
+                out.flush();
+                return out.isReady();
+            }
+            return true;
+        }
+
+        @Override
+        public void write(byte[] frames) throws IOException {
+            out.write(frames);
+            unflushed = true;
+            if (out.isReady()) {
+                unflushed = false;
+                out.flush(); // one flush for all the frames of this write
+            }
+        }
+
+        @Override
+        public List<Event> missed(long after, long upTo) {
+            return log.read(sub.userId, after, upTo, REPLAY_PAGE);
+        }
+
+        @Override
+        public void end() {
+            // Completing runs Javalin's end of the request (and the servlet's completion) on the
+            // completing thread: not on a writer or the fan-out, which serve everyone else.
+            Thread.ofVirtual().name("stream-end").start(() -> done.complete(null));
+        }
+
+        @Override
+        public void onWritePossible() {
+            sub.writePossible();
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            sub.end(); // the client went away: the normal end of every stream
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.prioritynotify.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.prioritynotify.store.Dialect;
@@ -8,6 +9,7 @@ import dev.prioritynotify.support.SseClient;
 import dev.prioritynotify.support.SseClient.Frame;
 import dev.prioritynotify.support.TestServer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -296,5 +298,57 @@ class StreamApiTest {
         } finally {
             stalled.close();
         }
+    }
+
+    @Test
+    void manyStreamsOfOneUserEachGetEveryEventOnceAndInOrder() throws Exception {
+        int streams = 40;
+        int total = 120;
+        List<SseClient> clients = new ArrayList<>();
+        try (ExecutorService publishers = Executors.newFixedThreadPool(4)) {
+            for (int i = 0; i < streams; i++) {
+                clients.add(open(null));
+            }
+            List<Future<?>> jobs = new ArrayList<>();
+            for (int p = 0; p < 4; p++) {
+                jobs.add(publishers.submit(() -> {
+                    for (int i = 0; i < total / 4; i++) {
+                        server.publish(token, "fan-out");
+                    }
+                }));
+            }
+            for (Future<?> job : jobs) {
+                job.get();
+            }
+            List<String> expected = new ArrayList<>();
+            for (long i = 1; i <= total; i++) {
+                expected.add(Long.toString(i));
+            }
+            for (SseClient sse : clients) {
+                List<String> ids = new ArrayList<>();
+                for (int i = 0; i < total; i++) {
+                    Frame f = sse.next(WAIT);
+                    assertThat(f).as("event %d of %d", i + 1, total).isNotNull();
+                    ids.add(f.id());
+                }
+                assertThat(ids).containsExactlyElementsOf(expected);
+                assertThat(sse.next(200)).as("nothing twice").isNull();
+            }
+            assertThat(server.app().hub().openStreams()).isEqualTo(streams);
+        } finally {
+            clients.forEach(SseClient::close);
+        }
+    }
+
+    @Test
+    void aStreamTheClientClosesIsUnsubscribedByItsNextWrite() {
+        SseClient sse = open(null);
+        assertThat(server.app().hub().openStreams()).isEqualTo(1);
+        sse.close();
+        // The server learns of the closed connection when a write fails: publish until one does.
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            server.publish(token, "anyone there?");
+            return server.app().hub().openStreams() == 0;
+        });
     }
 }
