@@ -112,13 +112,19 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * How many write transactions are worth running at once: one on SQLite, which has one writer;
-     * on PostgreSQL half the pool (leaving the other half to readers and the push workers), at
-     * most four, which keeps four commits' WAL flushes in flight — where PostgreSQL's own group
-     * commit stops adding.
+     * How many write transactions are worth running at once: one on SQLite, which has one writer.
+     * On PostgreSQL, one per two cores, at most four and at most half the pool (the other half is
+     * for readers and the push workers): a writer keeps a thread here and a backend there busy,
+     * and writers beyond that only compete for the cores and make each group smaller. Measured on
+     * two cores, 16 users: one writer 5,800 creates/s, two 4,500/s, four 1,900/s
+     * (docs/benchmarks.md, "Ingest at the database's limit").
      */
     public int concurrentWriters() {
-        return dialect == Dialect.SQLITE ? 1 : Math.max(1, Math.min(4, maxPoolSize / 2));
+        if (dialect == Dialect.SQLITE) {
+            return 1;
+        }
+        int byCores = Runtime.getRuntime().availableProcessors() / 2;
+        return Math.max(1, Math.min(4, Math.min(byCores, maxPoolSize / 2)));
     }
 
     public DataSource dataSource() {
