@@ -19,6 +19,8 @@
 #     JFR=1: a JFR recording of the whole run (bench/profile/JfrSummary.java).
 #   WEBPUSH=0: the hub only, no web-push rounds and no ratio (for quick comparisons).
 #   SKIP_BUILD=1, SERVER_ENV (extra server settings, K=V,K=V), SERVER_OPTS (JVM options),
+#   SERVER_CP (the server's classpath; default target/classes and the dependencies; e.g.
+#     target/priority-notify.jar with SERVER_OPTS=-XX:AOTCache=... for a trained AOT cache),
 #   NODE_CONCURRENCY (50), PG_DB (bench_fanout), MAX_SECONDS (120 per round).
 # Results also in target/bench/fanout-<scenario>-<db>[-tls].txt.
 set -euo pipefail
@@ -89,7 +91,7 @@ fi
 } | tee "$RESULT"
 status=0
 "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CP" bench/fanout/Fanout.java "$scenario" "$db" --n "${N:-10000}" --work "$WORK" --database-url "$URL" \
-  --server-cp "$CP" --server-opts "$server_opts" --server-env "${SERVER_ENV:-}" \
+  --server-cp "${SERVER_CP:-$CP}" --server-opts "$server_opts" --server-env "${SERVER_ENV:-}" \
   --node-concurrency "${NODE_CONCURRENCY:-50}" --webpush "${WEBPUSH:-1}" --rounds "${ROUNDS:-20}" --measured "${MEASURED:-3}" --max-seconds "${MAX_SECONDS:-120}" "${tls_args[@]}" "${profile_args[@]}" | tee -a "$RESULT" || status=$?
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$RESULT"
 if [[ -s "$WORK/server.log" ]]; then

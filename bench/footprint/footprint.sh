@@ -14,7 +14,7 @@
 #
 # Knobs (environment): LAUNCHER (./run.sh; e.g. target/priority-notify-<version>/bin/priority-notify,
 # the release launcher), JAVA_OPTS (extra JVM options after jvm.options, e.g. -XX:AOTCache=none is
-# not a thing: NO_AOT=1 starts without the cache), RUNS (5), IDLE (5), LOAD_SECONDS (10),
+# not a thing: NO_AOT=1 starts without the cache), RUNS (5), IDLE (10), LOAD_SECONDS (10),
 # CONCURRENCY (16), PORT (18080), SKIP_BUILD=1. Results also in target/bench/footprint.txt.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,7 +22,7 @@ export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 JAVA="$JAVA_HOME/bin/java"
 LAUNCHER=${LAUNCHER:-./run.sh}
 RUNS=${RUNS:-5}
-IDLE=${IDLE:-5}
+IDLE=${IDLE:-10}
 LOAD_SECONDS=${LOAD_SECONDS:-10}
 export PORT=${PORT:-18080}
 OUT=target/bench
