@@ -164,14 +164,17 @@ public final class AotTraining {
 
         // Creates from CONCURRENCY workers, with lists, reads and status changes between them.
         AtomicInteger next = new AtomicInteger();
+        AtomicInteger failures = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(CONCURRENCY);
         List<String> ids = java.util.Collections.synchronizedList(new ArrayList<>());
         String[] priorities = {"low", "medium", "high", "critical"};
         for (int w = 0; w < CONCURRENCY; w++) {
             Thread.ofVirtual().start(() -> {
-                try {
-                    int i;
-                    while ((i = next.getAndIncrement()) < CREATES && System.nanoTime() < deadline) {
+                int i;
+                while ((i = next.getAndIncrement()) < CREATES && System.nanoTime() < deadline) {
+                    // One failed request (a connection the server closed under load) is counted and
+                    // skipped: the training is about what the server ran, not about every answer.
+                    try {
                         String body = "{\"title\":\"Training " + i + "\",\"message\":\"Disk usage on web-" + (i % 7)
                                 + " is at 9" + (i % 10) + "%\",\"priority\":\"" + priorities[i % 4]
                                 + "\",\"source\":\"training\"" + (i % 10 == 0 ? ",\"tag\":\"t" + i + "\"" : "")
@@ -192,15 +195,22 @@ public final class AotTraining {
                             send(http, api(base, token, "/api/notifications/" + id)
                                     .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"status\":\"read\"}")));
                         }
+                    } catch (IOException e) {
+                        if (failures.incrementAndGet() > 100) {
+                            break;
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
                     }
-                } catch (Exception e) {
-                    System.err.println("AOT training: " + e);
-                } finally {
-                    done.countDown();
                 }
+                done.countDown();
             });
         }
         done.await(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        if (failures.get() > 0) {
+            System.out.println("AOT training: " + failures.get() + " requests failed (skipped)");
+        }
         // Let the push workers drain what was queued (bounded by the deadline).
         int expected = CREATES * DEVICES;
         while (pushes.get() < expected * 9 / 10 && System.nanoTime() < deadline) {

@@ -13,8 +13,8 @@
 # load for LOAD_SECONDS, RSS sampled every 0.2 s (peak and final).
 #
 # Knobs (environment): LAUNCHER (./run.sh; e.g. target/priority-notify-<version>/bin/priority-notify,
-# the release launcher), JAVA_OPTS (extra JVM options after jvm.options, e.g. -XX:AOTCache=none is
-# not a thing: NO_AOT=1 starts without the cache), RUNS (5), IDLE (10), LOAD_SECONDS (10),
+# the release launcher), JAVA_OPTS (extra JVM options after jvm.options), PRIORITY_NOTIFY_AOT=off
+# (the launcher starts without the AOT cache), RUNS (5), IDLE (10), LOAD_SECONDS (10),
 # CONCURRENCY (16), PORT (18080), SKIP_BUILD=1. Results also in target/bench/footprint.txt.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -31,6 +31,10 @@ RESULT="$OUT/footprint.txt"
 
 if [[ "${SKIP_BUILD:-0}" != 1 || ! -f target/priority-notify.jar ]]; then
   ./mvnw -B -q -DskipTests package
+elif [[ -n "$(find src pom.xml -newer target/priority-notify.jar -print -quit)" ]]; then
+  # ./run.sh would rebuild inside the first measured start.
+  echo "footprint: sources are newer than target/priority-notify.jar; run without SKIP_BUILD=1" >&2
+  exit 1
 fi
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/pn-footprint.XXXXXX")
@@ -68,7 +72,7 @@ start_server() {
 }
 
 {
-  echo "# footprint, launcher $LAUNCHER, JAVA_OPTS=${JAVA_OPTS:-} NO_AOT=${NO_AOT:-0}, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $("$JAVA" -version 2>&1 | head -1)"
+  echo "# footprint, launcher $LAUNCHER, JAVA_OPTS=${JAVA_OPTS:-} PRIORITY_NOTIFY_AOT=${PRIORITY_NOTIFY_AOT:-on}, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $("$JAVA" -version 2>&1 | head -1)"
   echo "# commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$RESULT"
 
