@@ -45,7 +45,17 @@ public final class AotTraining {
     private static final String PASSWORD = "training-password-not-secret";
     private static final Duration BUDGET = Duration.ofSeconds(60);
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        // Always an exit status, never a hang: the sink's dispatcher thread would keep the JVM up.
+        try {
+            System.exit(train(args));
+        } catch (Throwable e) {
+            System.err.println("AOT training failed: " + e);
+            System.exit(1);
+        }
+    }
+
+    private static int train(String[] args) throws Exception {
         Path launcher = Path.of(args[0]).toAbsolutePath();
         Path cache = Path.of(args[1]).toAbsolutePath();
         Path work = Path.of(args[2]).toAbsolutePath();
@@ -66,6 +76,21 @@ public final class AotTraining {
             exchange.close();
         });
         sink.start();
+        try {
+            return run(launcher, cache, work, deadline, sink, pushes);
+        } finally {
+            sink.stop(0);
+        }
+    }
+
+    private static int run(
+            Path launcher,
+            Path cache,
+            Path work,
+            long deadline,
+            com.sun.net.httpserver.HttpServer sink,
+            AtomicInteger pushes)
+            throws Exception {
 
         int port = freePort();
         Map<String, String> env = Map.of(
@@ -102,23 +127,23 @@ public final class AotTraining {
                     .connectTimeout(Duration.ofSeconds(5))
                     .build();
             waitReady(http, base, server, deadline);
-            train(http, base, token, work, sink.getAddress().getPort(), pushes, deadline);
+            exercise(http, base, token, sink.getAddress().getPort(), pushes, deadline);
         } finally {
             server.destroy(); // SIGTERM: the JVM exits normally and writes the cache
             if (!server.waitFor(120, TimeUnit.SECONDS)) {
                 server.destroyForcibly();
             }
-            sink.stop(0);
         }
         if (!Files.isRegularFile(cache) || Files.size(cache) == 0) {
             System.err.println("AOT training: no cache written; server log: " + work.resolve("server.log"));
-            System.exit(1);
+            return 1;
         }
         System.out.printf("AOT training: %d pushes delivered; cache %s, %,d bytes%n", pushes.get(), cache, Files.size(cache));
+        return 0;
     }
 
-    private static void train(
-            HttpClient http, String base, String token, Path work, int sinkPort, AtomicInteger pushes, long deadline)
+    private static void exercise(
+            HttpClient http, String base, String token, int sinkPort, AtomicInteger pushes, long deadline)
             throws Exception {
         // The pages: the sign-in form, a sign-in (Argon2id), the dashboard and settings.
         for (int i = 0; i < 3; i++) {

@@ -65,7 +65,11 @@ say "jlink: $modules"
 if [ "$train" = 1 ]; then
   work=$(mktemp -d "${TMPDIR:-/tmp}/pn-aot-training.XXXXXX")
   say "AOT training with the jlinked runtime (work dir $work)"
-  if "$JAVA_HOME/bin/java" "$root/tools/AotTraining.java" "$stage/bin/priority-notify" "$stage/lib/priority-notify.aot" "$work"; then
+  # Bounded twice: the driver's own budget (60 s of load, 2 min for the JVM to write the cache)
+  # and, should anything still hang, timeout(1).
+  bound=()
+  command -v timeout > /dev/null && bound=(timeout 300)
+  if "${bound[@]}" "$JAVA_HOME/bin/java" "$root/tools/AotTraining.java" "$stage/bin/priority-notify" "$stage/lib/priority-notify.aot" "$work"; then
     rm -rf "$work"
   else
     say "WARNING: the AOT training failed (logs kept in $work); the release starts without the AOT cache"
