@@ -27,9 +27,10 @@ ingest    <sqlite|postgres|postgres16>                  ~1 min + build     creat
 fanout    <one-to-many|many-to-one> <sqlite|postgres>   ~3-5 min + build   notification created -> push service acknowledged, against npm web-push (bench/fanout)
 jmh       [JMH options] [benchmark regexp]              ~2.5 min + build   RFC 8291 encryption and its parts on ACCP and the JDK, JMH (bench/jmh); no options: JMH's help
 cpu-time  [seconds of CPU per measurement, 3]           ~1.5 min + build   the same operations timed in thread CPU time, one thread (bench/jmh)
+footprint                                               ~1.5 min + build   time to /readyz and RSS idle and under ingest, started as ./run.sh does (bench/footprint)
 
 Durations are for the defaults (jmh: the docs' -wi 2 -i 3 -f 1 -w 2s -r 2s); "build" is a Maven build
-first (~1 min; SKIP_BUILD=1 skips it for create, create16, sse and fanout when it was done once).
+first (~1 min; SKIP_BUILD=1 skips it for create, create16, sse, fanout and footprint when it was done once).
 Examples:
   bench/run.sh create sqlite
   SKIP_BUILD=1 RATE=50 bench/run.sh sse sqlite
@@ -60,6 +61,9 @@ case "$name" in
     shift
     # No options: the profile's default (-h, JMH's help).
     exec ./mvnw -B -Pbench test-compile exec:exec ${1:+"-Djmh.args=$*"}
+    ;;
+  footprint)
+    exec bench/footprint/footprint.sh
     ;;
   cpu-time)
     exec ./mvnw -B -Pbench test-compile exec:exec -Dbench.main=dev.prioritynotify.webpush.CpuTimeBenchmark \

@@ -87,6 +87,11 @@ public final class Fanout {
         Path work = Path.of(opt.get("work"));
         String databaseUrl = opt.get("database-url"); // jdbc URL
         String serverCp = opt.get("server-cp");
+        // The server's JVM: this one's by default; the release's jlinked runtime (fanout.sh
+        // RELEASE=1), whose AOT cache only fits the runtime that trained it.
+        String serverJava = opt.getOrDefault(
+                "server-java",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String serverOpts = opt.getOrDefault("server-opts", "");
         Map<String, String> serverEnv = new HashMap<>();
         for (String kv : opt.getOrDefault("server-env", "").split(",")) {
@@ -137,8 +142,7 @@ public final class Fanout {
         }
         System.out.printf("# setup: %,d subscriptions inserted in %.1f s (key pool %d)%n", n, secs(t0), keys.size());
 
-        List<String> command = new ArrayList<>(
-                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> command = new ArrayList<>(List.of(serverJava));
         if (!serverOpts.isBlank()) {
             command.addAll(List.of(serverOpts.trim().split("\\s+")));
         }

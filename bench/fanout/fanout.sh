@@ -19,6 +19,9 @@
 #     JFR=1: a JFR recording of the whole run (bench/profile/JfrSummary.java).
 #   WEBPUSH=0: the hub only, no web-push rounds and no ratio (for quick comparisons).
 #   SKIP_BUILD=1, SERVER_ENV (extra server settings, K=V,K=V), SERVER_OPTS (JVM options),
+#   RELEASE=1: the server as ./run.sh and the release start it: the release's jlinked runtime,
+#     its jar, conf/jvm.options and AOT cache (target/priority-notify-<version>/, made by
+#     ./mvnw package); RELEASE_AOT=0 the same without the AOT cache. SERVER_CP: another classpath.
 #   NODE_CONCURRENCY (50), PG_DB (bench_fanout), MAX_SECONDS (120 per round).
 # Results also in target/bench/fanout-<scenario>-<db>[-tls].txt.
 set -euo pipefail
@@ -56,6 +59,20 @@ else
 fi
 
 server_opts=${SERVER_OPTS:-}
+server_java=$JAVA
+server_cp=${SERVER_CP:-$CP}
+if [[ "${RELEASE:-0}" == 1 ]]; then
+  release=$(ls -d target/priority-notify-*/ | head -1)
+  [[ -x "${release}runtime/bin/java" ]] || { echo "RELEASE=1: no release in target/ (./mvnw package)" >&2; exit 1; }
+  server_java="$PWD/${release}runtime/bin/java"
+  server_cp="$PWD/${release}lib/priority-notify.jar"
+  # conf/jvm.options as the launcher reads it (blank lines and comments skipped); no option has blanks.
+  server_opts="$(grep -v '^[[:space:]]*#' "${release}conf/jvm.options" | grep -v enable-native-access | xargs) $server_opts"
+  if [[ "${RELEASE_AOT:-1}" == 1 && -f "${release}lib/priority-notify.aot" ]]; then
+    server_opts="$server_opts -XX:AOTCache=$PWD/${release}lib/priority-notify.aot"
+  fi
+  export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
+fi
 tls_args=()
 if [[ "$TLS" == 1 ]]; then
   "$JAVA_HOME/bin/keytool" -genkeypair -alias sink -keyalg EC -groupname secp256r1 -dname CN=127.0.0.1 \
@@ -89,7 +106,7 @@ fi
 } | tee "$RESULT"
 status=0
 "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CP" bench/fanout/Fanout.java "$scenario" "$db" --n "${N:-10000}" --work "$WORK" --database-url "$URL" \
-  --server-cp "$CP" --server-opts "$server_opts" --server-env "${SERVER_ENV:-}" \
+  --server-cp "$server_cp" --server-java "$server_java" --server-opts "$server_opts" --server-env "${SERVER_ENV:-}" \
   --node-concurrency "${NODE_CONCURRENCY:-50}" --webpush "${WEBPUSH:-1}" --rounds "${ROUNDS:-20}" --measured "${MEASURED:-3}" --max-seconds "${MAX_SECONDS:-120}" "${tls_args[@]}" "${profile_args[@]}" | tee -a "$RESULT" || status=$?
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$RESULT"
 if [[ -s "$WORK/server.log" ]]; then

@@ -483,12 +483,11 @@ public final class App implements AutoCloseable {
             Metrics metrics,
             ReadTokens readTokens) {
         Config.Push settings = config.push();
-        CryptoProviders providers = CryptoProviders.install(
-                settings.cryptoProvider() == Config.CryptoProvider.AUTO
-                        ? CryptoProviders.Mode.AUTO
-                        : CryptoProviders.Mode.JDK);
-        log.info("push crypto: {}", providers.describe());
-        CryptoProviders.accpUnavailableReason().ifPresent(reason -> log.info("ACCP not in use: {}", reason));
+        CryptoProviders.Mode cryptoMode = settings.cryptoProvider() == Config.CryptoProvider.AUTO
+                ? CryptoProviders.Mode.AUTO
+                : CryptoProviders.Mode.JDK;
+        CryptoProviders providers = CryptoProviders.install(cryptoMode);
+        log.info("{}", providers.startupLine(cryptoMode));
         EndpointPolicy endpointPolicy = new EndpointPolicy(
                 settings.endpoints().allowedHosts(), settings.endpoints().allowInsecure());
         SubscriptionRepository subscriptions = new SubscriptionRepository(services.db(), services.ids());

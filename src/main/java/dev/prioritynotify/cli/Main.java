@@ -5,9 +5,12 @@ import dev.prioritynotify.app.LogSetup;
 import dev.prioritynotify.config.Config;
 import dev.prioritynotify.config.ConfigException;
 import dev.prioritynotify.config.Settings;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,7 +22,7 @@ import picocli.CommandLine.ScopeType;
         name = "priority-notify",
         scope = ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
-        version = "priority-notify 0.1.0",
+        versionProvider = Main.BuildInfo.class,
         description = "Self-hosted notification hub. Without a command, runs the server.",
         subcommands = {
             ServeCommand.class,
@@ -63,5 +66,27 @@ public final class Main implements Callable<Integer> {
 
     static App.Services services() {
         return App.services(config(), InstantSource.system());
+    }
+
+    /**
+     * {@code --version}: the version and the git commit, from {@code build.properties}, which the
+     * build writes beside this class (pom.xml, "build-info"); "unknown" for what it could not tell.
+     */
+    static final class BuildInfo implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            Properties build = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("build.properties")) {
+                if (in != null) {
+                    build.load(in);
+                }
+            } catch (IOException e) {
+                // reported as unknown below
+            }
+            return new String[] {
+                "priority-notify " + build.getProperty("version", "unknown") + " (commit "
+                        + build.getProperty("commit", "unknown") + ")"
+            };
+        }
     }
 }

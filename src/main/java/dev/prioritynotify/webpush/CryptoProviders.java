@@ -138,6 +138,20 @@ public final class CryptoProviders {
         }
     }
 
+    /**
+     * The one start-up log line about the push crypto: what serves it and, when ACCP was wanted
+     * but cannot load here (an architecture or C library its native code is not built for, e.g.
+     * a jar built on x86-64 run on aarch64), that the JDK's providers serve instead and why.
+     */
+    public String startupLine(Mode mode) {
+        if (!name.equals("JDK") || mode == Mode.JDK) {
+            return "push crypto: " + describe();
+        }
+        return "push crypto: ACCP is not available on " + System.getProperty("os.name") + "/"
+                + System.getProperty("os.arch") + ", the JDK's providers serve instead (pushes take more CPU): "
+                + describe() + "; reason: " + accpUnavailableReason().orElse("unknown");
+    }
+
     private static @Nullable Provider healthyAccp() {
         try {
             AmazonCorrettoCryptoProvider accp = AmazonCorrettoCryptoProvider.INSTANCE;
