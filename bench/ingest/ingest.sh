@@ -16,7 +16,7 @@
 #   postgres16  16 users, one token each, one connection per user (wrk -t16 -c16)
 #
 # Knobs (environment): PORT (18090), SKIP_BUILD=1, JAR (another build to measure, e.g. a baseline), WARMUP (5), DURATION (10), CONNECTIONS (16),
-# PG_DB (bench_ingest), SERVER_OPTS (JVM options instead of src/main/dist/jvm.options), JFR=1,
+# PG_DB (bench_ingest), SERVER_OPTS (JVM options instead of src/main/dist/conf/jvm.options), JFR=1,
 # LIMIT_CREATES (SQLite limit: creates per phase, 50000), LIMIT_SECONDS (PostgreSQL limit: 5),
 # LIMITS_DIR.
 # Output also kept in target/bench/ingest-<db>.txt.
@@ -52,8 +52,8 @@ CP=$(cat "$CP_FILE")
 server_opts=()
 if [[ -n "${SERVER_OPTS:-}" ]]; then
   read -r -a server_opts <<<"$SERVER_OPTS"
-elif [[ -f src/main/dist/jvm.options ]]; then
-  while read -r line; do [[ -n "$line" && "$line" != \#* ]] && server_opts+=("$line"); done < src/main/dist/jvm.options
+elif [[ -f src/main/dist/conf/jvm.options ]]; then
+  while read -r line; do [[ -n "$line" && "$line" != \#* ]] && server_opts+=("$line"); done < src/main/dist/conf/jvm.options
 else
   server_opts=(--enable-native-access=ALL-UNNAMED)
 fi
@@ -101,7 +101,7 @@ for i in $(seq 1 "$users"); do
   "$JAVA" -jar "$JAR" token create --user "bench$i" --name bench >>"$WORK/tokens" 2>"$WORK/cli.err" || { cat "$WORK/cli.err"; exit 1; }
 done
 
-"$JAVA" "${server_opts[@]}" -jar "$JAR" serve >"$WORK/server.log" 2>&1 &
+MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} "$JAVA" "${server_opts[@]}" -jar "$JAR" serve >"$WORK/server.log" 2>&1 &
 server_pid=$!
 started=$(date +%s.%N)
 until curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1; do
