@@ -7,6 +7,8 @@ import dev.prioritynotify.http.ApiError;
 import dev.prioritynotify.token.Scope;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
@@ -84,6 +86,7 @@ public final class StreamRoutes {
         // response ends when the future completes (the sink's end()).
         ctx.future(() -> {
             LiveSink sink = new LiveSink(out, sub);
+            ctx.req().getAsyncContext().addListener(sink);
             sub.attach(sink, replayed);
             out.setWriteListener(sink); // its first onWritePossible() starts the live writes
             return sink.done;
@@ -91,12 +94,18 @@ public final class StreamRoutes {
     }
 
     /** The response in the servlet's non-blocking mode, written by whichever thread has the stream. */
-    private final class LiveSink implements StreamHub.Sink, WriteListener {
+    private final class LiveSink implements StreamHub.Sink, WriteListener, AsyncListener {
         private final ServletOutputStream out;
         private final StreamHub.Subscription sub;
         private final CompletableFuture<Void> done = new CompletableFuture<>();
         /** Written but not yet flushed: the write itself went pending, the flush follows once it completes. */
         private boolean unflushed;
+        /**
+         * The container has finished the response itself (the client went away, or the server is
+         * stopping): its request and response are recycled, and Javalin's end of the request,
+         * which reads them, must not run any more.
+         */
+        private volatile boolean finished;
 
         LiveSink(ServletOutputStream out, StreamHub.Subscription sub) {
             this.out = out;
@@ -135,7 +144,37 @@ public final class StreamRoutes {
         public void end() {
             // Completing runs Javalin's end of the request (and the servlet's completion) on the
             // completing thread: not on a writer or the fan-out, which serve everyone else.
-            Thread.ofVirtual().name("stream-end").start(() -> done.complete(null));
+            if (finished) {
+                return;
+            }
+            Thread.ofVirtual().name("stream-end").start(() -> {
+                if (!finished) {
+                    done.complete(null);
+                }
+            });
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            finished = true;
+            sub.end();
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            // Javalin sets no timeout on the stream; nothing to do if a container ever does.
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            done.complete(null); // still on the container's thread: the response exists
+            finished = true;
+            sub.end();
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            // added after the asynchronous mode started: never called
         }
 
         @Override
@@ -145,7 +184,12 @@ public final class StreamRoutes {
 
         @Override
         public void onError(Throwable t) {
-            sub.end(); // the client went away: the normal end of every stream
+            // The client went away: the normal end of every stream. Once this returns the
+            // container completes the response and recycles it, so Javalin's end of the request
+            // must run now, on this thread, while the response still exists (a completion later,
+            // on another thread, finds it gone and logs the failure).
+            done.complete(null);
+            sub.end();
         }
     }
 

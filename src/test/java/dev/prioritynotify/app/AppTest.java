@@ -11,6 +11,7 @@ import dev.prioritynotify.support.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -46,8 +47,12 @@ class AppTest {
             server.get("/api/notifications/", "pn_" + "x".repeat(43));
             server.post("/api/notifications/", token, "{broken");
             server.get("/api/notifications/not-a-uuid", token);
-            assertThat(captured.list).isNotEmpty();
-            assertThat(captured.list).allSatisfy(e -> {
+            List<ILoggingEvent> logged;
+            synchronized (captured) { // the appender adds under its own lock, from any thread
+                logged = List.copyOf(captured.list);
+            }
+            assertThat(logged).isNotEmpty();
+            assertThat(logged).allSatisfy(e -> {
                 assertThat(e.getFormattedMessage()).doesNotContain("pn_");
                 if (e.getThrowableProxy() != null) {
                     assertThat(e.getThrowableProxy().getMessage()).doesNotContain("pn_");
