@@ -1,5 +1,6 @@
 package dev.prioritynotify.cli;
 
+import dev.prioritynotify.config.Config;
 import dev.prioritynotify.config.ConfigException;
 import dev.prioritynotify.config.Settings;
 import java.io.IOException;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Command;
  * {@code ALLOWED_HOSTS} as {@code serve} does (environment, {@code .env}, {@code _FILE}), so it asks
  * the address the server listens on with a {@code Host} the server accepts; a shell one-liner over
  * {@code /dev/tcp} would have to re-implement that and is refused once {@code ALLOWED_HOSTS} is set.
- * It reads only those three settings: nothing else is validated, opened or written.
+ * It reads only the server's settings ({@link Config#server}): nothing else is validated, opened or written.
  */
 @Command(
         name = "healthcheck",
@@ -37,10 +38,10 @@ final class HealthcheckCommand implements Callable<Integer> {
         int port;
         String hostHeader;
         try {
-            Settings settings = Settings.load(System.getenv(), Path.of(""));
-            connectHost = connectHost(settings.string("HOST", "0.0.0.0"));
-            port = settings.integer("PORT", 8000, 0, 65535);
-            hostHeader = hostHeader(settings.list("ALLOWED_HOSTS"));
+            Config.Server server = Config.server(Settings.load(System.getenv(), Path.of("")));
+            connectHost = connectHost(server.host());
+            port = server.port();
+            hostHeader = hostHeader(server.allowedHosts());
         } catch (ConfigException e) {
             // Docker reserves exit 2; every failure here is "unhealthy".
             System.err.println("unhealthy: " + e.getMessage());

@@ -31,6 +31,17 @@ public record Config(
             List<String> corsOrigins,
             List<String> allowedHosts) {}
 
+    /** Where and how the server listens, read alone (the {@code healthcheck} command needs only this). */
+    public static Server server(Settings s) {
+        return new Server(
+                s.string("HOST", "0.0.0.0"),
+                s.integer("PORT", 8000, 0, 65535),
+                s.get("BASE_URL").map(Config::validateBaseUrl),
+                s.size("MAX_REQUEST_SIZE", 256 * 1024),
+                s.list("CORS_ORIGINS"),
+                s.list("ALLOWED_HOSTS"));
+    }
+
     public enum LogFormat {
         AUTO,
         JSON,
@@ -235,7 +246,7 @@ public record Config(
             throw new ConfigException(
                     "LOG_LEVEL", "must be one of TRACE, DEBUG, INFO, WARN, ERROR, got '" + level + "'");
         }
-        Optional<String> baseUrl = s.get("BASE_URL").map(u -> validateBaseUrl(u));
+        Server server = server(s);
         Duration heartbeat = s.duration("STREAM_HEARTBEAT", Duration.ofSeconds(15));
         if (heartbeat.isZero()) {
             throw new ConfigException("STREAM_HEARTBEAT", "must be greater than zero");
@@ -244,13 +255,7 @@ public record Config(
                 dataDir,
                 DatabaseConfig.parse(
                         "DATABASE_URL", s.get("DATABASE_URL"), dataDir, s.integer("DATABASE_POOL_SIZE", 10, 1, 200)),
-                new Server(
-                        s.string("HOST", "0.0.0.0"),
-                        s.integer("PORT", 8000, 0, 65535),
-                        baseUrl,
-                        s.size("MAX_REQUEST_SIZE", 256 * 1024),
-                        s.list("CORS_ORIGINS"),
-                        s.list("ALLOWED_HOSTS")),
+                server,
                 s.get("SECRET_KEY").map(v -> {
                     if (v.length() < 32) {
                         throw new ConfigException("SECRET_KEY", "must be at least 32 characters");
@@ -266,8 +271,8 @@ public record Config(
                 new Retention(
                         s.integer("RETENTION_DAYS", 0, 0, 36_500),
                         s.choice("RETENTION_MODE", RetentionMode.class, RetentionMode.DELETE)),
-                push(s, baseUrl),
-                auth(s, baseUrl),
+                push(s, server.baseUrl()),
+                auth(s, server.baseUrl()),
                 integrations(s));
     }
 

@@ -33,10 +33,8 @@ final class Fields {
         return value;
     }
 
-    /** The click target ends up in links and service workers: web URLs and site paths only, never {@code javascript:}. */
     static String url(String field, String value) {
-        boolean sitePath = value.startsWith("/") && !value.startsWith("//");
-        if (!sitePath && !value.startsWith("https://") && !value.startsWith("http://")) {
+        if (!NewNotification.isAllowedUrl(value)) {
             throw ApiError.invalid(field, "must be an http(s) URL or a path starting with /");
         }
         if (value.length() > NewNotification.MAX_URL) {

@@ -8,7 +8,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -178,11 +177,7 @@ final class GroupCommit implements AutoCloseable {
             boolean stopping = false;
             while (!stopping) {
                 try {
-                    Write<?> first = queue.poll(1, TimeUnit.HOURS);
-                    if (first == null) {
-                        continue;
-                    }
-                    group.add(first);
+                    group.add(queue.take());
                     queue.drainTo(group, MAX_GROUP - 1);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

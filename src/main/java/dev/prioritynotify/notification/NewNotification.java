@@ -21,6 +21,15 @@ public record NewNotification(
     public static final int MAX_URL = 2048;
     public static final int MAX_METADATA_BYTES = 16 * 1024;
 
+    /**
+     * Whether a click target may be stored: it ends up in links and service workers, so only web
+     * URLs and site paths, never {@code javascript:} or another scheme.
+     */
+    public static boolean isAllowedUrl(String url) {
+        boolean sitePath = url.startsWith("/") && !url.startsWith("//");
+        return sitePath || url.startsWith("https://") || url.startsWith("http://");
+    }
+
     public static NewNotification of(String title, String message, Priority priority, String source) {
         return new NewNotification(
                 title,

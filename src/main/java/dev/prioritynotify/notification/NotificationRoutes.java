@@ -17,12 +17,6 @@ import java.util.function.Supplier;
 
 /** {@code /api/notifications/...}: create, list, get, change status, delete. */
 public final class NotificationRoutes {
-    static final int MAX_TITLE = NewNotification.MAX_TITLE;
-    static final int MAX_MESSAGE_BYTES = NewNotification.MAX_MESSAGE_BYTES;
-    static final int MAX_SOURCE = NewNotification.MAX_SOURCE;
-    static final int MAX_TAG = NewNotification.MAX_TAG;
-    static final int MAX_URL = NewNotification.MAX_URL;
-    static final int MAX_METADATA_BYTES = NewNotification.MAX_METADATA_BYTES;
 
     private final NotificationService service;
     private final Authenticator auth;
@@ -71,32 +65,31 @@ public final class NotificationRoutes {
 
     NewNotification parseNew(Context ctx) {
         ObjectNode body = input.object(ctx);
-        String title = Input.requiredString(body, "title", MAX_TITLE);
+        String title = Input.requiredString(body, "title", NewNotification.MAX_TITLE);
         if (title.isBlank()) {
             throw ApiError.invalid("title", "must not be blank");
         }
         Optional<String> message = Input.optionalString(body, "message", Integer.MAX_VALUE);
-        if (message.isPresent() && message.get().getBytes(StandardCharsets.UTF_8).length > MAX_MESSAGE_BYTES) {
+        if (message.isPresent()
+                && message.get().getBytes(StandardCharsets.UTF_8).length > NewNotification.MAX_MESSAGE_BYTES) {
             throw ApiError.invalid("message", "must be at most 64 KiB");
         }
         Priority priority = Input.optionalEnum(body, "priority", Priority::parse, Priority.ALLOWED)
                 .orElse(Priority.MEDIUM);
-        Optional<String> url = Input.optionalString(body, "url", MAX_URL);
+        Optional<String> url = Input.optionalString(body, "url", NewNotification.MAX_URL);
         url.ifPresent(NotificationRoutes::checkUrl);
         return new NewNotification(
                 title,
                 message,
                 priority,
-                Input.optionalString(body, "source", MAX_SOURCE),
+                Input.optionalString(body, "source", NewNotification.MAX_SOURCE),
                 url,
-                Input.optionalString(body, "tag", MAX_TAG),
-                input.optionalObject(body, "metadata", MAX_METADATA_BYTES));
+                Input.optionalString(body, "tag", NewNotification.MAX_TAG),
+                input.optionalObject(body, "metadata", NewNotification.MAX_METADATA_BYTES));
     }
 
-    /** The click target ends up in links and service workers: only web URLs and site paths, never {@code javascript:}. */
     private static void checkUrl(String url) {
-        boolean sitePath = url.startsWith("/") && !url.startsWith("//");
-        if (!sitePath && !url.startsWith("https://") && !url.startsWith("http://")) {
+        if (!NewNotification.isAllowedUrl(url)) {
             throw ApiError.invalid("url", "must be an http(s) URL or a path starting with /");
         }
     }
@@ -108,7 +101,7 @@ public final class NotificationRoutes {
                 Input.queryEnum(ctx, "status", Status::parse, Status.ALLOWED),
                 Input.queryEnum(ctx, "priority", Priority::parse, Priority.ALLOWED),
                 Input.queryEnum(ctx, "min_priority", Priority::parse, Priority.ALLOWED),
-                Input.queryString(ctx, "source", MAX_SOURCE),
+                Input.queryString(ctx, "source", NewNotification.MAX_SOURCE),
                 Input.queryInt(ctx, "limit", NotificationFilter.DEFAULT_LIMIT, 1, NotificationFilter.MAX_LIMIT),
                 Input.queryInt(ctx, "offset", 0, 0, Integer.MAX_VALUE));
         Page<Notification> page = service.list(caller.userId(), filter);
